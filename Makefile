@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmalloc __GFP_SKIP_KASAN: the series and its KUnit matrix, on two kernel
+# bases, in the three arm64 KASAN modes under QEMU with MTE.
+#
+#   make             set up, assemble the trees, build and run all suites
+#   make test        the same plus the checks of the pipeline itself (CI)
+#   make prepare     (re)assemble build/tree/BASE from base + series + overlay
+#   make kunit       build and run on the trees as they are (keeps hand edits)
+#   make summary     print the table of the last run again
+#
+# Variables: BASES="6.12 7.3"  MODES="generic sw_tags hw_tags"
+#   VARIANTS="default vmalloc_off ..." (boot variants of hw_tags)
+#   KERNEL_SRC=/path/to/tree [BASE=6.12]   use your own tree as the base
+#   SKIP_PATCHES="0004-*"                   assemble without some patches
+
+KNOWN_MODES := generic sw_tags hw_tags
+KNOWN_VARIANTS := default vmalloc_off kasan_off init_on_alloc init_on_free async asymm
+
+BASES ?= 6.12 7.3
+MODES ?= $(KNOWN_MODES)
+VARIANTS ?= $(KNOWN_VARIANTS)
+ATTEMPTS ?= 3
+TIMEOUT ?= 900
+
+BUILD := $(CURDIR)/build
+RESULTS := $(BUILD)/results
+
+bad := $(filter-out $(KNOWN_MODES),$(MODES))
+ifneq ($(bad),)
+$(error unknown mode '$(firstword $(bad))' (known: $(KNOWN_MODES)))
+endif
+bad := $(filter-out $(KNOWN_VARIANTS),$(VARIANTS))
+ifneq ($(bad),)
+$(error unknown boot variant '$(firstword $(bad))' (known: $(KNOWN_VARIANTS)))
+endif
+
+# A user's own tree: the series is chosen from its version, or from BASE.
+ifneq ($(KERNEL_SRC),)
+ifeq ($(wildcard $(KERNEL_SRC)/Makefile),)
+$(error KERNEL_SRC=$(KERNEL_SRC) is not a kernel tree (no Makefile))
+endif
+BASE ?= $(shell sed -n 's/^VERSION = //p;s/^PATCHLEVEL = //p' $(KERNEL_SRC)/Makefile | paste -sd.)
+ifeq ($(BASE),)
+$(error KERNEL_SRC=$(KERNEL_SRC) is not a kernel tree (no VERSION in its Makefile))
+endif
+BASES := $(BASE)
+tree_name = local-$(1)
+src_of = $(KERNEL_SRC)
+else
+tree_name = $(1)
+src_of = $(BUILD)/base/linux-source-$(1)
+endif
+
+bad := $(filter-out $(patsubst patches/%/series,%,$(wildcard patches/*/series)),$(BASES))
+ifneq ($(bad),)
+$(error no series for base '$(firstword $(bad))' (known: $(patsubst patches/%/series,%,$(wildcard patches/*/series))))
+endif
+
+# One cache for every tree and mode; paths below build/ are hashed relative.
+export CCACHE_DIR ?= $(HOME)/.ccache
+export CCACHE_BASEDIR := $(BUILD)
+export CCACHE_NOHASHDIR := 1
+export CCACHE_MAXSIZE ?= 25G
+
+RUN_KUNIT = pipeline/run_kunit.py --out $(BUILD)/out --results $(RESULTS) \
+	--modes "$(MODES)" --variants "$(VARIANTS)" --attempts $(ATTEMPTS) \
+	--timeout $(TIMEOUT) --known pipeline/known-failures.txt \
+	--make_option "CC=ccache aarch64-linux-gnu-gcc"
+
+.PHONY: all test setup fetch prepare assemble-if-stale kunit run summary \
+	selftest clean distclean
+
+all: setup assemble-if-stale run
+
+test: setup selftest assemble-if-stale run
+
+setup:
+	@pipeline/setup.sh $(if $(KERNEL_SRC),,$(BASES))
+	@pipeline/check-qemu.sh
+
+fetch: setup
+	@$(if $(KERNEL_SRC),true,for base in $(BASES); do \
+		pipeline/fetch-base.sh $$base $(BUILD)/base/linux-source-$$base \
+			$(BUILD)/dl || exit 1; \
+	done)
+
+# Re-assemble from scratch; refuses to discard hand edits unless FORCE=1.
+prepare: fetch
+	@for base in $(BASES); do \
+		pipeline/assemble.sh $(call src_of,$$base) $$base \
+			$(BUILD)/tree/$(call tree_name,$$base) || exit 1; \
+	done
+
+assemble-if-stale: fetch
+	@for base in $(BASES); do \
+		pipeline/assemble.sh --if-stale $(call src_of,$$base) $$base \
+			$(BUILD)/tree/$(call tree_name,$$base) || exit 1; \
+	done
+
+# Never re-assembles: a maintainer's edit in build/tree/BASE is what runs.
+kunit: run
+
+run:
+	@pipeline/check-qemu.sh
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	@for base in $(BASES); do \
+		./$(RUN_KUNIT) --tree $(BUILD)/tree/$(call tree_name,$$base) \
+			--name $(call tree_name,$$base) || exit 1; \
+	done
+	@pipeline/summary.py $(RESULTS)
+
+summary:
+	@pipeline/summary.py $(RESULTS)
+
+# Checks of the pipeline itself: bad input is refused with one clear line.
+selftest:
+	@pipeline/selftest.sh
+
+clean:
+	rm -rf $(BUILD)/tree $(BUILD)/out $(RESULTS)
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Build and run the KASAN KUnit suites of one assembled tree with kunit.py.
+
+For every KASAN mode: one `kunit.py build` into the mode's own build
+directory, then one `kunit.py exec` per boot variant (same kernel, another
+command line). A run with failing cases is booted again, up to --attempts
+times in all, to tell a flaky case (failed, then passed) from a failing one
+(failed every time). A case that fails every time and is listed in the
+known-failures file is counted apart, with its recorded cause.
+
+Each (base, mode, variant) row leaves in the results directory:
+  ROW.json          kunit.py's KernelCI-style JSON of the last boot
+  ROW.N.log         the raw kernel log of boot N
+  ROW.summary.json  the row's counts and case lists, read by summary.py
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
+from typing import Dict, Iterator, List, Optional, Set, Tuple
+
+MODES = ('generic', 'sw_tags', 'hw_tags')
+
+# Boot variants of the hw_tags kernel: name -> extra kernel command line.
+HW_TAGS_VARIANTS: Dict[str, str] = {
+	'default': '',
+	'vmalloc_off': 'kasan.vmalloc=off',
+	'kasan_off': 'kasan=off',
+	'init_on_alloc': 'init_on_alloc=1',
+	'init_on_free': 'init_on_free=1',
+	'async': 'kasan.mode=async',
+	'asymm': 'kasan.mode=asymm',
+}
+
+# Suites that must show up in every boot; a missing one is a crash.
+EXPECTED_SUITES = ('kasan', 'kasan_vmalloc_skip')
+
+KUNIT_FAILED = ('FAIL', 'ERROR')
+
+
+@dataclass
+class Row:
+	base: str
+	mode: str
+	variant: str
+	boots: int = 0
+	passed: List[str] = field(default_factory=list)
+	failed: List[str] = field(default_factory=list)
+	skipped: List[str] = field(default_factory=list)
+	flaky: List[str] = field(default_factory=list)
+	known: List[str] = field(default_factory=list)
+	crashed: List[str] = field(default_factory=list)
+
+	@property
+	def name(self) -> str:
+		return f'{self.base}-{self.mode}-{self.variant}'
+
+
+def die(msg: str) -> None:
+	print(f'run_kunit: {msg}', file=sys.stderr)
+	sys.exit(2)
+
+
+def leaf_cases(group: dict, prefix: str = '') -> Iterator[Tuple[str, str]]:
+	"""Yields (suite.case[.param], status) for every leaf of a kunit.py JSON group."""
+	for case in group.get('test_cases', []):
+		yield prefix + case['name'], case['status']
+	for sub in group.get('sub_groups', []):
+		yield from leaf_cases(sub, prefix + sub['name'] + '.')
+
+
+def read_known(path: Optional[str]) -> Dict[str, str]:
+	"""Known failures: 'BASE MODE VARIANT CASE  cause...' per line."""
+	known: Dict[str, str] = {}
+	if not path or not os.path.exists(path):
+		return known
+	with open(path) as f:
+		for line in f:
+			line = line.split('#', 1)[0].strip()
+			if not line:
+				continue
+			words = line.split(None, 4)
+			if len(words) < 5:
+				die(f'{path}: a known failure needs BASE MODE VARIANT CASE CAUSE: {line}')
+			known[' '.join(words[:4])] = words[4]
+	return known
+
+
+class Kunit:
+	"""kunit.py in one assembled tree, for one KASAN mode."""
+
+	def __init__(self, args: argparse.Namespace, mode: str) -> None:
+		self.tree = os.path.abspath(args.tree)
+		self.mode = mode
+		self.build_dir = os.path.abspath(os.path.join(args.out, f'{args.name}-{mode}'))
+		self.common = [
+			'--arch=arm64', '--cross_compile=aarch64-linux-gnu-',
+			f'--build_dir={self.build_dir}',
+			'--qemu_config=tools/testing/kunit/qemu_configs/arm64_mte.py',
+		]
+		self.kunitconfigs = ['--kunitconfig=mm/kasan/.kunitconfig',
+				     f'--kunitconfig=tools/testing/kunit/configs/kasan_{mode}.config']
+		self.kunitconfigs += [f'--kunitconfig={os.path.abspath(c)}' for c in args.kunitconfig]
+		self.make_options = [f'--make_options={o}' for o in args.make_option]
+		self.timeout = args.timeout
+
+	def _kunit(self, cmd: List[str], log: str) -> int:
+		argv = [sys.executable, 'tools/testing/kunit/kunit.py'] + cmd
+		with open(log, 'w') as out:
+			out.write('$ ' + ' '.join(argv) + '\n')
+			out.flush()
+			return subprocess.call(argv, cwd=self.tree, stdout=out,
+					       stderr=subprocess.STDOUT)
+
+	def build(self, log: str) -> bool:
+		os.makedirs(self.build_dir, exist_ok=True)
+		cmd = ['build'] + self.common + self.kunitconfigs + self.make_options
+		return self._kunit(cmd, log) == 0
+
+	def boot(self, kernel_args: str, json_out: str, log: str) -> None:
+		cmd = ['exec'] + self.common + [f'--timeout={self.timeout}',
+						f'--json={json_out}']
+		if kernel_args:
+			cmd.append(f'--kernel_args={kernel_args}')
+		if os.path.exists(json_out):
+			os.remove(json_out)
+		self._kunit(cmd, log)
+		raw = os.path.join(self.build_dir, 'test.log')
+		if os.path.exists(raw):
+			shutil.copyfile(raw, log.replace('.kunit.log', '.log'))
+
+
+def boot_results(json_path: str) -> Tuple[Dict[str, str], List[str]]:
+	"""Case statuses of one boot, and what shows the boot crashed."""
+	if not os.path.exists(json_path):
+		return {}, ['no results: the kernel did not boot or kunit.py failed']
+	with open(json_path) as f:
+		try:
+			top = json.load(f)
+		except json.JSONDecodeError:
+			return {}, ['kunit.py wrote no valid JSON']
+	cases = dict(leaf_cases(top))
+	crashes = [c for c, s in cases.items() if s == 'ERROR']
+	suites = {g['name'] for g in top.get('sub_groups', [])}
+	suites |= {c.split('.', 1)[0] for c in cases}
+	crashes += [f'{s}: suite did not run' for s in EXPECTED_SUITES if s not in suites]
+	return cases, crashes
+
+
+def run_row(kunit: Kunit, row: Row, kernel_args: str, attempts: int,
+	    results: str, known: Dict[str, str]) -> Row:
+	"""Boots one variant again while some case has failed in every boot so far."""
+	history: Dict[str, List[str]] = {}
+	failed_every_boot: Optional[Set[str]] = None
+	json_out = os.path.join(results, f'{row.name}.json')
+	for n in range(1, attempts + 1):
+		row.boots = n
+		kunit.boot(kernel_args, json_out, os.path.join(results, f'{row.name}.{n}.kunit.log'))
+		cases, crashes = boot_results(json_out)
+		row.crashed += [f'boot {n}: {c}' for c in crashes]
+		for case, status in cases.items():
+			history.setdefault(case, []).append(status)
+		failing = {c for c, s in cases.items() if s in KUNIT_FAILED}
+		failed_every_boot = failing if failed_every_boot is None else failed_every_boot & failing
+		if not failed_every_boot:
+			break
+	for case, statuses in sorted(history.items()):
+		if failed_every_boot and case in failed_every_boot:
+			key = f'{row.base} {row.mode} {row.variant} {case}'
+			(row.known if key in known else row.failed).append(case)
+		elif any(s in KUNIT_FAILED for s in statuses):
+			row.flaky.append(case)
+		elif 'PASS' in statuses:
+			row.passed.append(case)
+		else:
+			row.skipped.append(case)
+	return row
+
+
+def main() -> int:
+	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	parser.add_argument('--tree', required=True, help='assembled kernel tree')
+	parser.add_argument('--name', required=True, help='name of the tree, e.g. 6.12')
+	parser.add_argument('--out', required=True, help='parent of the build directories')
+	parser.add_argument('--results', required=True, help='where rows are written')
+	parser.add_argument('--modes', default=' '.join(MODES))
+	parser.add_argument('--variants', default=' '.join(HW_TAGS_VARIANTS),
+			    help='boot variants of the hw_tags kernel')
+	parser.add_argument('--attempts', type=int, default=3)
+	parser.add_argument('--timeout', type=int, default=900)
+	parser.add_argument('--known', help='known-failures file')
+	parser.add_argument('--kunitconfig', action='append', default=[],
+			    help='extra kunitconfig fragment, e.g. for coverage')
+	parser.add_argument('--make_option', action='append', default=[])
+	parser.add_argument('--no-build', action='store_true',
+			    help='boot the kernels already built')
+	args = parser.parse_args()
+
+	modes = args.modes.split()
+	for mode in modes:
+		if mode not in MODES:
+			die(f"unknown mode '{mode}' (known: {' '.join(MODES)})")
+	variants = args.variants.split()
+	for variant in variants:
+		if variant not in HW_TAGS_VARIANTS:
+			die(f"unknown boot variant '{variant}' (known: {' '.join(HW_TAGS_VARIANTS)})")
+	if not os.path.exists(os.path.join(args.tree, '.git', 'vmalloc-skip-assembled')):
+		die(f'{args.tree} is not an assembled tree (run make prepare)')
+	known = read_known(args.known)
+	os.makedirs(args.results, exist_ok=True)
+
+	for mode in modes:
+		kunit = Kunit(args, mode)
+		build_log = os.path.join(args.results, f'{args.name}-{mode}.build.log')
+		print(f'run_kunit: {args.name} {mode}: building in {kunit.build_dir}', flush=True)
+		if not args.no_build and not kunit.build(build_log):
+			row = Row(args.name, mode, 'build', crashed=[f'build failed, see {build_log}'])
+			write_row(args.results, row)
+			continue
+		for variant in (variants if mode == 'hw_tags' else ['default']):
+			print(f'run_kunit: {args.name} {mode} {variant}: booting', flush=True)
+			row = run_row(kunit, Row(args.name, mode, variant),
+				      HW_TAGS_VARIANTS[variant], args.attempts, args.results, known)
+			write_row(args.results, row)
+	return 0
+
+
+def write_row(results: str, row: Row) -> None:
+	with open(os.path.join(results, f'{row.name}.summary.json'), 'w') as f:
+		json.dump(asdict(row), f, indent=1)
+	print(f'run_kunit: {row.name}: {len(row.passed)} passed, {len(row.failed)} failed, '
+	      f'{len(row.skipped)} skipped, {len(row.flaky)} flaky, {len(row.known)} known, '
+	      f'{len(row.crashed)} crashed', flush=True)
+
+
+if __name__ == '__main__':
+	sys.exit(main())

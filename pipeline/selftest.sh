@@ -1,0 +1,94 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Checks of the pipeline itself, on tiny fake inputs (no kernel build):
+# bad input must stop with one clear line and a non-zero exit, a series that
+# does not apply must leave no tree behind, and the summary must count a
+# crash as a failure.
+set -u
+repo=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+# expect_error NAME PATTERN CMD...: CMD fails and says PATTERN in one line.
+expect_error() {
+	name=$1 pattern=$2
+	shift 2
+	if out=$("$@" 2>&1); then
+		echo "selftest: FAIL: $name: exited 0"
+		failed=$((failed + 1))
+	elif ! echo "$out" | grep -q -- "$pattern"; then
+		echo "selftest: FAIL: $name: no '$pattern' in: $out"
+		failed=$((failed + 1))
+	else
+		passed=$((passed + 1))
+	fi
+}
+check() {
+	name=$1
+	shift
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		echo "selftest: FAIL: $name"
+		failed=$((failed + 1))
+	fi
+}
+
+cd "$repo" || exit 1
+expect_error "unknown mode" "unknown mode 'bogus'" make -s MODES=bogus kunit
+expect_error "unknown variant" "unknown boot variant 'x'" make -s VARIANTS=x kunit
+expect_error "unknown base" "no series for base '5.4'" make -s BASES=5.4 kunit
+expect_error "KERNEL_SRC not a tree" "is not a kernel tree" make -s KERNEL_SRC="$tmp" prepare
+
+# A fake kernel tree and a two-patch series.
+src=$tmp/src
+mkdir -p "$src/mm" "$tmp/series"
+printf 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\nkernelversion:\n\t@echo 6.12.0\n' > "$src/Makefile"
+printf 'int a;\n' > "$src/mm/vmalloc.c"
+(
+	cd "$tmp" && cp -r src work && cd work && git init -q &&
+	git add -A && git -c user.name=t -c user.email=t@t commit -qm base &&
+	printf 'int a;\nint b;\n' > mm/vmalloc.c &&
+	git -c user.name=t -c user.email=t@t commit -qam "mm: add b" &&
+	printf 'int a;\nint b;\nint c;\n' > mm/vmalloc.c &&
+	git -c user.name=t -c user.email=t@t commit -qam "mm: add c" &&
+	git format-patch -q -2 -o "$tmp/series"
+)
+(cd "$tmp/series" && ls *.patch) > "$tmp/series/series"
+SERIES_DIR=$tmp/series pipeline/assemble.sh "$src" 6.12 "$tmp/tree" >/dev/null 2>&1
+check "assembled tree has one commit per patch + overlay" \
+	test "$(git -C "$tmp/tree" rev-list --count HEAD 2>/dev/null)" = 4
+check "assembled tree is stamped" test -f "$tmp/tree/.git/vmalloc-skip-assembled"
+out=$(SERIES_DIR=$tmp/series pipeline/assemble.sh --if-stale "$src" 6.12 "$tmp/tree" 2>&1)
+check "unchanged inputs are not re-assembled" test "$out" = "assemble: $tmp/tree is up to date"
+echo 'int edit;' >> "$tmp/tree/mm/vmalloc.c"
+expect_error "hand edits are kept" "has uncommitted edits" \
+	env SERIES_DIR="$tmp/series" pipeline/assemble.sh "$src" 6.12 "$tmp/tree"
+
+printf 'int z;\n' > "$src/mm/vmalloc.c"
+rm -f "$tmp/src/.pristine"
+expect_error "series that does not apply" "does not apply.*(mm/vmalloc.c)" \
+	env SERIES_DIR="$tmp/series" pipeline/assemble.sh "$src" 6.12 "$tmp/tree2"
+check "no half-assembled tree is left" test ! -e "$tmp/tree2" -a ! -e "$tmp/tree2.new"
+
+# A QEMU whose MTE emulation is known broken is refused.
+printf '#!/bin/sh\necho "QEMU emulator version 7.2.19 (Debian 1:7.2+dfsg-7+deb12u18)"\n' > "$tmp/qemu7"
+chmod +x "$tmp/qemu7"
+expect_error "QEMU 7.2 refused" "broken MTE emulation" env QEMU="$tmp/qemu7" pipeline/check-qemu.sh
+
+# The summary counts a crash as a failure and a flaky case as a pass.
+mkdir -p "$tmp/results"
+cat > "$tmp/results/x.summary.json" <<EOS
+{"base": "6.12", "mode": "hw_tags", "variant": "default", "boots": 2,
+ "passed": ["kasan.a"], "failed": [], "skipped": ["kasan.s"],
+ "flaky": ["kasan.f"], "known": [], "crashed": ["boot 1: kasan_vmalloc_skip: suite did not run"]}
+EOS
+out=$(pipeline/summary.py "$tmp/results")
+check "summary fails on a crash" test $? -ne 0
+check "summary closing line" test "$(echo "$out" | tail -n 1)" = "2 passed, 1 failed, 1 skipped"
+expect_error "summary of nothing" "nothing ran" pipeline/summary.py "$tmp/empty"
+
+echo "selftest: $passed checks passed, $failed failed"
+[ "$failed" -eq 0 ]

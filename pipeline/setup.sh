@@ -1,0 +1,71 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what the pipeline needs on Debian 12 and check that the QEMU found
+# can emulate MTE. Idempotent: installs only what is missing.
+#
+# Usage: pipeline/setup.sh [BASE...]   (bases whose Debian source is needed)
+set -eu
+
+die() { echo "setup: $*" >&2; exit 1; }
+
+# Packages from the machine's own suites (bookworm).
+pkgs="make gcc gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu bc flex bison
+libssl-dev libelf-dev ccache lcov python3 git rsync xz-utils binutils cpio"
+for base in "$@"; do
+	[ "$base" = 6.12 ] && pkgs="$pkgs linux-source-6.12"
+done
+
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+
+# QEMU must be new enough for MTE; Debian 12's own 7.2 is not.
+qemu_major() {
+	command -v qemu-system-aarch64 >/dev/null 2>&1 || { echo 0; return; }
+	qemu-system-aarch64 --version | sed -n '1s/.*version \([0-9]*\)\..*/\1/p'
+}
+need_qemu=""
+[ "$(qemu_major)" -ge 8 ] 2>/dev/null || need_qemu=yes
+
+if [ -z "$missing" ] && [ -z "$need_qemu" ]; then
+	exit 0
+fi
+
+backports=/etc/apt/sources.list.d/bookworm-backports.sources
+if [ "$(id -u)" -ne 0 ]; then
+	echo "setup: missing packages; as root, run:" >&2
+	[ -n "$need_qemu" ] && [ ! -e "$backports" ] &&
+		echo "  printf 'Types: deb\\nURIs: http://deb.debian.org/debian\\nSuites: bookworm-backports\\nComponents: main\\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\\n' > $backports" >&2
+	echo "  apt-get update && apt-get install -y$missing" >&2
+	[ -n "$need_qemu" ] &&
+		echo "  apt-get install -y -t bookworm-backports qemu-system-arm" >&2
+	exit 1
+fi
+
+if [ -n "$need_qemu" ] &&
+   ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	cat > "$backports" <<EOS
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null || die "apt-get update failed"
+if [ -n "$missing" ]; then
+	echo "setup: installing$missing"
+	# shellcheck disable=SC2086
+	apt-get install -y -q $missing >/dev/null || die "apt-get install failed:$missing"
+fi
+if [ -n "$need_qemu" ]; then
+	echo "setup: installing qemu-system-arm from bookworm-backports"
+	apt-get install -y -q -t bookworm-backports qemu-system-arm >/dev/null ||
+		die "cannot install qemu-system-arm from bookworm-backports"
+fi
+exit 0

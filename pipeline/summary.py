@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Render the rows written by run_kunit.py as one table and a closing line.
+
+Prints a table (one row per base, KASAN mode and boot variant), the names of
+every failed, crashed, flaky and known-failing case, writes the same table to
+RESULTS/summary.md, and ends with the line CI reads:
+
+  N passed, N failed, N skipped
+
+Flaky cases (failed, then passed on a later boot) count as passed; known
+failures (listed with their cause in pipeline/known-failures.txt) are counted
+on the line before it. A crash (kernel died, hung, or a suite did not run)
+counts as a failure. Exit status: 0 only if nothing failed or crashed.
+"""
+
+import argparse
+import glob
+import json
+import os
+import sys
+from typing import List
+
+COLUMNS = ('passed', 'failed', 'skipped', 'flaky', 'known', 'crashed')
+
+
+def load_rows(results: str) -> List[dict]:
+	rows = []
+	for path in sorted(glob.glob(os.path.join(results, '*.summary.json'))):
+		with open(path) as f:
+			rows.append(json.load(f))
+	order = {'generic': 0, 'sw_tags': 1, 'hw_tags': 2}
+	rows.sort(key=lambda r: (r['base'], order.get(r['mode'], 9),
+				 r['variant'] != 'default', r['variant']))
+	return rows
+
+
+def table(rows: List[dict]) -> List[str]:
+	head = ['base', 'mode', 'variant', 'boots'] + list(COLUMNS)
+	lines = ['| ' + ' | '.join(head) + ' |',
+		 '|' + '---|' * len(head)]
+	for r in rows:
+		cells = [r['base'], r['mode'], r['variant'], str(r['boots'])]
+		cells += [str(len(r[c])) for c in COLUMNS]
+		lines.append('| ' + ' | '.join(cells) + ' |')
+	return lines
+
+
+def main() -> int:
+	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	parser.add_argument('results', help='directory run_kunit.py wrote to')
+	args = parser.parse_args()
+
+	rows = load_rows(args.results)
+	if not rows:
+		print(f'summary: no results in {args.results}: nothing ran', file=sys.stderr)
+		print('0 passed, 1 failed, 0 skipped')
+		return 1
+
+	lines = table(rows)
+	with open(os.path.join(args.results, 'summary.md'), 'w') as f:
+		f.write('\n'.join(lines) + '\n')
+	print()
+	print('\n'.join(lines))
+	print()
+	for r in rows:
+		name = f"{r['base']} {r['mode']} {r['variant']}"
+		for column in ('failed', 'crashed', 'flaky', 'known'):
+			for case in r[column]:
+				print(f'  {column}: {name}: {case}')
+
+	total = {c: sum(len(r[c]) for r in rows) for c in COLUMNS}
+	print(f'\nresults: {os.path.abspath(args.results)} '
+	      '(ROW.json: kunit.py JSON; ROW.N.log: kernel log of boot N)')
+	if total['known'] or total['flaky']:
+		print(f"{total['flaky']} flaky (counted as passed), "
+		      f"{total['known']} known failures (not counted)")
+	failed = total['failed'] + total['crashed']
+	print(f"{total['passed'] + total['flaky']} passed, {failed} failed, "
+	      f"{total['skipped']} skipped")
+	return 1 if failed else 0
+
+
+if __name__ == '__main__':
+	sys.exit(main())
