@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Assemble a build tree: a pristine copy of a kernel source, then the base's
-# patch series (one git commit per patch, in the order of patches/BASE/series),
-# then the project's overlay files (one commit). The tree is built under
+# series (one git commit per line of patches/BASE/series), each commit taking
+# the project's overlay files that its line names. The tree is built under
 # TREE.new and only replaces TREE once complete, so a half-assembled tree is
 # never used. Files whose content did not change keep their timestamps, so an
 # incremental kernel build after re-assembly only rebuilds what changed.
@@ -15,6 +15,7 @@
 #   SKIP_PATCHES=..  patch file names (globs) to leave out, e.g. to show a
 #                    bug that a fix of the series removes
 #   SERIES_DIR=DIR   take the series from DIR instead of patches/BASE
+#   OVERLAY_REPO=DIR take the overlay files from DIR instead of this repo
 set -eu
 
 die() { echo "assemble: $*" >&2; exit 1; }
@@ -26,7 +27,7 @@ if [ "${1:-}" = --if-stale ]; then
 fi
 [ $# -eq 3 ] || die "usage: assemble.sh [--if-stale] SRC BASE TREE"
 src=$1 base=$2 tree=$3
-repo=$(cd "$(dirname "$0")/.." && pwd)
+repo=${OVERLAY_REPO:-$(cd "$(dirname "$0")/.." && pwd)}
 series_dir=${SERIES_DIR:-$repo/patches/$base}
 overlay_paths="mm tools"
 
@@ -56,7 +57,7 @@ inputs_hash() {
 	{
 		source_id
 		echo "skip: ${SKIP_PATCHES:-}"
-		cat "$series_dir/series" "$series_dir"/*.patch 2>/dev/null
+		cat "$series_dir/series" "$series_dir"/*.patch "$series_dir"/*.msg 2>/dev/null
 		for f in $(overlay_files); do
 			echo "$f"
 			cat "$repo/$f"
@@ -85,9 +86,10 @@ if [ -d "$tree/.git" ] && [ "${FORCE:-0}" != 1 ]; then
 fi
 
 new=$tree.new
+tmp_list=$(mktemp)
 rm -rf "$new"
 mkdir -p "$new"
-trap 'rm -rf "$new"' EXIT
+trap 'rm -rf "$new" "$tmp_list"' EXIT
 
 echo "assemble: copying $src"
 rsync -a --exclude=/.git --exclude=/.pristine "$src/" "$new/"
@@ -109,30 +111,59 @@ skipped() {
 	return 1
 }
 
+# A series line is "NAME [FILE...]". NAME.patch is applied with git am;
+# NAME.msg makes a commit with that message. The overlay FILEs named on the
+# line go into that commit, so that the tree's history is the mailable series.
+committed=$tmp_list
+: > "$committed"
+add_overlay() {
+	for f in "$@"; do
+		[ -f "$repo/$f" ] || die "series line '$line' names $f, which is not in the repo"
+		mkdir -p "$new/$(dirname "$f")"
+		cp "$repo/$f" "$new/$f"
+		git -C "$new" add -f -- "$f"
+		echo "$f" >> "$committed"
+	done
+}
+
 applied=0
-while read -r patch; do
-	case "$patch" in ''|'#'*) continue ;; esac
-	[ -f "$series_dir/$patch" ] || die "series names $patch, which is not in $series_dir"
-	if skipped "$patch"; then
-		echo "assemble: leaving out $patch (SKIP_PATCHES)"
+while read -r line; do
+	case "$line" in ''|'#'*) continue ;; esac
+	# shellcheck disable=SC2086
+	set -- $line
+	name=$1
+	shift
+	[ -f "$series_dir/$name" ] || die "series names $name, which is not in $series_dir"
+	if skipped "$name"; then
+		echo "assemble: leaving out $name (SKIP_PATCHES)"
 		continue
 	fi
-	if ! out=$(git -C "$new" am -q --no-3way "$series_dir/$patch" 2>&1); then
-		file=$(echo "$out" | sed -n 's/^error: patch failed: \([^:]*\):.*/\1/p; s/^error: \([^:]*\): does not exist in index.*/\1/p; s/^error: \([^:]*\): already exists.*/\1/p' | head -n 1)
-		die "patch $patch does not apply to $src (${file:-see git am}): base $base"
-	fi
+	case "$name" in
+	*.patch)
+		if ! out=$(git -C "$new" am -q --no-3way "$series_dir/$name" 2>&1); then
+			file=$(echo "$out" | sed -n 's/^error: patch failed: \([^:]*\):.*/\1/p; s/^error: \([^:]*\): does not exist in index.*/\1/p; s/^error: \([^:]*\): already exists.*/\1/p' | head -n 1)
+			die "patch $name does not apply to $src (${file:-see git am}): base $base"
+		fi
+		if [ $# -gt 0 ]; then
+			add_overlay "$@"
+			git -C "$new" commit -q --amend --no-edit --no-verify
+		fi
+		;;
+	*.msg)
+		add_overlay "$@"
+		git -C "$new" commit -q --no-verify -F "$series_dir/$name"
+		;;
+	*)
+		die "series line '$line': $name is neither a .patch nor a .msg"
+		;;
+	esac
 	applied=$((applied + 1))
 done < "$series_dir/series"
 
 for f in $(overlay_files); do
-	mkdir -p "$new/$(dirname "$f")"
-	cp "$repo/$f" "$new/$f"
-	git -C "$new" add -f -- "$f"
+	grep -qxF "$f" "$committed" ||
+		die "overlay file $f is not named in $series_dir/series"
 done
-if ! git -C "$new" diff --cached --quiet; then
-	git -C "$new" commit -q --no-verify \
-		-m "overlay: project-owned files of the vmalloc-skip suite"
-fi
 
 printf '%s\n%s\n' "$hash" "$(git -C "$new" rev-parse HEAD)" > "$(stamp_file "$new")"
 
@@ -143,4 +174,4 @@ if [ -d "$tree" ]; then
 else
 	mv "$new" "$tree"
 fi
-echo "assemble: $tree: Linux $version + $applied patches of patches/$base + overlay"
+echo "assemble: $tree: Linux $version + $applied commits of $series_dir"

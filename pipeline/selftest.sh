@@ -56,22 +56,41 @@ printf 'int a;\n' > "$src/mm/vmalloc.c"
 	git -c user.name=t -c user.email=t@t commit -qam "mm: add c" &&
 	git format-patch -q -2 -o "$tmp/series"
 )
-(cd "$tmp/series" && ls *.patch) > "$tmp/series/series"
-SERIES_DIR=$tmp/series pipeline/assemble.sh "$src" 6.12 "$tmp/tree" >/dev/null 2>&1
-check "assembled tree has one commit per patch + overlay" \
+# An overlay repo with two files: one folded into a patch, one in a commit
+# of its own.
+ov=$tmp/overlay
+mkdir -p "$ov/mm/kasan" "$ov/tools"
+echo 'int t;' > "$ov/mm/kasan/t.c"
+echo 'CONFIG_T=y' > "$ov/tools/t.config"
+git -C "$ov" init -q
+printf 'kunit: add t.config\n\nSigned-off-by: t <t@t>\n' > "$tmp/series/t.msg"
+{
+	(cd "$tmp/series" && ls *.patch | sed '1s|$| mm/kasan/t.c|')
+	echo "t.msg tools/t.config"
+} > "$tmp/series/series"
+export OVERLAY_REPO="$ov" SERIES_DIR="$tmp/series"
+pipeline/assemble.sh "$src" 6.12 "$tmp/tree" >/dev/null 2>&1
+check "assembled tree has one commit per series line" \
 	test "$(git -C "$tmp/tree" rev-list --count HEAD 2>/dev/null)" = 4
+check "overlay file folded into its patch" \
+	test "$(git -C "$tmp/tree" log --format=%s -1 -- mm/kasan/t.c 2>/dev/null)" = "mm: add b"
 check "assembled tree is stamped" test -f "$tmp/tree/.git/vmalloc-skip-assembled"
-out=$(SERIES_DIR=$tmp/series pipeline/assemble.sh --if-stale "$src" 6.12 "$tmp/tree" 2>&1)
+out=$(pipeline/assemble.sh --if-stale "$src" 6.12 "$tmp/tree" 2>&1)
 check "unchanged inputs are not re-assembled" test "$out" = "assemble: $tmp/tree is up to date"
 echo 'int edit;' >> "$tmp/tree/mm/vmalloc.c"
 expect_error "hand edits are kept" "has uncommitted edits" \
-	env SERIES_DIR="$tmp/series" pipeline/assemble.sh "$src" 6.12 "$tmp/tree"
+	pipeline/assemble.sh "$src" 6.12 "$tmp/tree"
+echo 'x' > "$ov/tools/unnamed.config"
+expect_error "overlay file not in the series" "tools/unnamed.config is not named" \
+	pipeline/assemble.sh "$src" 6.12 "$tmp/tree3"
+rm "$ov/tools/unnamed.config"
 
 printf 'int z;\n' > "$src/mm/vmalloc.c"
 rm -f "$tmp/src/.pristine"
 expect_error "series that does not apply" "does not apply.*(mm/vmalloc.c)" \
-	env SERIES_DIR="$tmp/series" pipeline/assemble.sh "$src" 6.12 "$tmp/tree2"
+	pipeline/assemble.sh "$src" 6.12 "$tmp/tree2"
 check "no half-assembled tree is left" test ! -e "$tmp/tree2" -a ! -e "$tmp/tree2.new"
+unset OVERLAY_REPO SERIES_DIR
 
 # A QEMU whose MTE emulation is known broken is refused.
 printf '#!/bin/sh\necho "QEMU emulator version 7.2.19 (Debian 1:7.2+dfsg-7+deb12u18)"\n' > "$tmp/qemu7"

@@ -1,0 +1,1791 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit matrix for vmalloc() and __GFP_SKIP_KASAN.
+ *
+ * With hardware tag-based KASAN, vmalloc() honours a __GFP_SKIP_KASAN passed
+ * by its caller: the allocation gets a match-all (0xff) pointer, its pages get
+ * match-all page tags and vmalloc() tags no memory, while __GFP_ZERO and
+ * init_on_alloc are still honoured and the vmalloc metadata is still tagged.
+ * Kernel stacks and kernel page tables pass the flag. In the software modes
+ * the flag is 0 and nothing changes.
+ *
+ * The suite checks this on the kernel it runs on, for the KASAN mode the
+ * kernel was built with and the boot parameters it was started with
+ * (kasan=off, kasan.vmalloc=off, kasan.mode=, init_on_alloc=, init_on_free=):
+ *
+ * - vmalloc_matrix crosses __vmalloc(), __vmalloc_node(),
+ *   __vmalloc_node_range() and vmalloc_huge() with gfp masks, protections
+ *   and sizes (vmalloc_matrix_cell_valid() says which combinations are left
+ *   out and why). Every cell checks the pointer tag, the page tag of every
+ *   page, the memory tag of every granule, zeroing against a control
+ *   allocation that must see dirty memory, the tags of the vm_struct, of its
+ *   pages[] array and of the vmap_area, whether an access to the in-page
+ *   redzone is reported, and what the final free does to the memory tags;
+ * - vrealloc_matrix shrinks and grows tagged and match-all allocations;
+ * - vmap_stack_match_all and vmap_stack_cache_reuse check kernel stacks, new
+ *   and reused from the per-CPU stack cache of kernel/fork.c;
+ * - kernel_page_tables_match_all checks kernel page tables.
+ *
+ * No expected value is written down per cell: vmalloc_skip_expected()
+ * computes them from the predicates the kernel itself uses. It encodes this
+ * table, in which "normal" means prot == PAGE_KERNEL, "skip" means that the
+ * caller passed __GFP_SKIP_KASAN, "vm" means kasan_vmalloc_enabled(), "rand"
+ * a tag in [KASAN_TAG_MIN, KASAN_TAG_MAX] and "alloc" the random tag that
+ * page_alloc gave the page:
+ *
+ *   mode, kasan state, cell        ptr   page   memory      redzone final
+ *                                  tag   tags   tags        access  free
+ *   hw, on, vm, normal, !skip      rand  =ptr   ptr, then   report  0xfe
+ *                                               0xfe to the
+ *                                               page end
+ *   hw, on, normal, skip or !vm    0xff  0xff   -           -       kept
+ *   hw, on, !normal, !skip         0xff  alloc  =page tag   -       0xfe
+ *   hw, on, !normal, skip          0xff  0xff   -           -       kept
+ *   hw, kasan=off                  0xff  0xff   -           -       -
+ *   sw, vm, normal                 rand  alloc  -           report  poison
+ *   sw, otherwise                  0xff  alloc  -           -       poison
+ *   generic                        none  none   -           if vm   poison
+ *
+ *   zeroed:   want_init_on_alloc(gfp), on every line.
+ *   metadata: tagged in the tag-based modes, 0xff with kasan=off,
+ *             accessible in the generic mode, on every line.
+ *
+ * "-" means nothing is asserted: a match-all page keeps the memory tags its
+ * previous owner left, which are not deterministic. Neither are random tags,
+ * so no assertion compares two random tags with each other: they are checked
+ * against the range of random tags, against 0xff and 0xfe, or for equality
+ * with the pointer tag they were copied from.
+ *
+ * Each case prints one KTAP diagnostic line per parameter, just before the
+ * "ok"/"not ok" line of that parameter, for the project's pipeline:
+ *
+ *   # <case>: observed: key=value key=value ...
+ *
+ * The keys come in a fixed order and the values never contain spaces.
+ * vmalloc_matrix prints:
+ *   ptr_tag    match-all | random | none | invalid
+ *   page_tags  0xff | ptr | alloc | none | mixed
+ *   mem_tags   ptr+redzone | page | unchecked | mismatch
+ *   zeroed     yes | no
+ *   control    dirty | clean | init_on_alloc | init_on_free | not-needed
+ *   metadata   tagged | match-all | accessible | mismatch
+ *   report     yes | no | n/a      (n/a: no in-page redzone to access)
+ *   free       poisoned | kept | mixed | n/a
+ * vrealloc_matrix prints ptr_tag, page_tags, mem_tags (which can also be
+ * unchanged or changed), contents (kept | lost), moved (yes | no) and
+ * report. The stack and page table cases print the keys documented with
+ * them.
+ */
+
+#define pr_fmt(fmt) "kasan_vmalloc_skip: " fmt
+
+#include <kunit/test.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/gfp.h>
+#include <linux/kasan.h>
+#include <linux/kfence.h>
+#include <linux/kthread.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
+#include <linux/thread_info.h>
+#include <linux/vmalloc.h>
+
+#include <asm/pgalloc.h>
+
+#include "kasan.h"
+#include "kasan_test.h"
+
+/* A known non-zero byte: memory that still holds it was not zeroed. */
+#define VMALLOC_SKIP_DIRT		0xa5
+
+/* Huge cells allocate PMD_SIZE a few times: only for small PMDs. */
+#define VMALLOC_SKIP_HUGE_MAX		SZ_32M
+
+/* Rounds of dirtying before a zeroing check gives up (see expect_zeroed()). */
+#define VMALLOC_SKIP_ZERO_ATTEMPTS	3
+
+/* NR_CACHED_STACKS in kernel/fork.c. */
+#define VMALLOC_SKIP_STACK_CACHE_SLOTS	2
+
+/* Rounds of vmap_stack_cache_reuse before it gives up. */
+#define VMALLOC_SKIP_STACK_ATTEMPTS	8
+
+/* How long an exited kthread may take to release its stack. */
+#define VMALLOC_SKIP_STACK_RELEASE_MS	1000
+
+/*
+ * GFP_VMALLOC_SUPPORTED of mm/vmalloc.c (v6.19 and later): __vmalloc() and
+ * vmalloc_huge() WARN about and strip any other flag. Masks with other flags
+ * only go through the other entry points, on every kernel, so that the matrix
+ * is the same everywhere and no cell WARNs.
+ */
+#define VMALLOC_SKIP_FILTERED_GFP	(GFP_KERNEL | GFP_ATOMIC | GFP_NOWAIT | \
+					 __GFP_NOFAIL | __GFP_ZERO |		\
+					 __GFP_NORETRY | __GFP_RETRY_MAYFAIL |	\
+					 GFP_NOFS | GFP_NOIO |			\
+					 GFP_KERNEL_ACCOUNT | GFP_USER |	\
+					 __GFP_NOLOCKDEP | __GFP_SKIP_KASAN)
+
+/*
+ * Newer kernels pass the test to parameter generators, a change that came
+ * with KUNIT_CASE_PARAM_WITH_INIT(): key the prototype on that macro.
+ */
+#ifdef KUNIT_CASE_PARAM_WITH_INIT
+#define VMALLOC_SKIP_GEN_PARAMS(name)					\
+	const void *name(struct kunit *test, const void *prev, char *desc)
+#else
+#define VMALLOC_SKIP_GEN_PARAMS(name)					\
+	const void *name(const void *prev, char *desc)
+#endif
+
+/* The entry point dimension of vmalloc_matrix. */
+enum vmalloc_skip_via {
+	CELL_VIA_VMALLOC,
+	CELL_VIA_VMALLOC_NODE,
+	CELL_VIA_VMALLOC_NODE_RANGE,
+	CELL_VIA_VMALLOC_HUGE,
+	CELL_VIA_VMALLOC_NODE_RANGE_HUGE,
+	NR_CELL_VIAS,
+};
+
+static const struct vmalloc_skip_via_dim {
+	const char *name;
+	bool takes_prot;	/* crossed with every protection */
+	bool filters_gfp;	/* only takes VMALLOC_SKIP_FILTERED_GFP */
+	bool huge;		/* VM_ALLOW_HUGE_VMAP, the huge size only */
+} vmalloc_skip_vias[NR_CELL_VIAS] = {
+	[CELL_VIA_VMALLOC] = {
+		.name = "__vmalloc", .filters_gfp = true,
+	},
+	[CELL_VIA_VMALLOC_NODE] = {
+		.name = "__vmalloc_node",
+	},
+	[CELL_VIA_VMALLOC_NODE_RANGE] = {
+		.name = "__vmalloc_node_range", .takes_prot = true,
+	},
+	[CELL_VIA_VMALLOC_HUGE] = {
+		.name = "vmalloc_huge", .filters_gfp = true, .huge = true,
+	},
+	[CELL_VIA_VMALLOC_NODE_RANGE_HUGE] = {
+		.name = "__vmalloc_node_range+HUGE", .huge = true,
+	},
+};
+
+/* The protection dimension: only __vmalloc_node_range() takes one. */
+enum vmalloc_skip_prot {
+	CELL_PROT_KERNEL,
+	CELL_PROT_KERNEL_RO,
+	CELL_PROT_KERNEL_EXEC,
+	NR_CELL_PROTS,
+};
+
+static const char * const vmalloc_skip_prot_names[NR_CELL_PROTS] = {
+	[CELL_PROT_KERNEL] = "KERNEL",
+	[CELL_PROT_KERNEL_RO] = "RO",
+	[CELL_PROT_KERNEL_EXEC] = "EXEC",
+};
+
+/* PAGE_KERNEL and friends are not constant expressions on every arch. */
+static pgprot_t vmalloc_skip_pgprot(unsigned int prot)
+{
+	switch (prot) {
+	case CELL_PROT_KERNEL_RO:
+		return PAGE_KERNEL_RO;
+	case CELL_PROT_KERNEL_EXEC:
+		return PAGE_KERNEL_EXEC;
+	default:
+		return PAGE_KERNEL;
+	}
+}
+
+/* The size dimension. */
+enum vmalloc_skip_size {
+	CELL_SIZE_TAIL_IN_GRANULE,	/* the object ends inside a granule */
+	CELL_SIZE_GRANULE_ALIGNED,	/* the object ends on a granule */
+	CELL_SIZE_PAGE,			/* no in-page redzone */
+	CELL_SIZE_THREAD,		/* what kernel stacks allocate */
+	CELL_SIZE_HUGE,			/* one PMD mapping */
+	NR_CELL_SIZES,
+};
+
+static size_t vmalloc_skip_size(unsigned int size)
+{
+	switch (size) {
+	case CELL_SIZE_TAIL_IN_GRANULE:
+		return 100;
+	case CELL_SIZE_GRANULE_ALIGNED:
+		return 2048;
+	case CELL_SIZE_PAGE:
+		return PAGE_SIZE;
+	case CELL_SIZE_THREAD:
+		return THREAD_SIZE;
+	default:
+		return PMD_SIZE;
+	}
+}
+
+/*
+ * The gfp dimension. __GFP_SKIP_KASAN and __GFP_SKIP_ZERO are 0 unless
+ * CONFIG_KASAN_HW_TAGS: the masks with them then behave exactly like the
+ * masks without them, which the matrix asserts too.
+ */
+struct vmalloc_skip_gfp_dim {
+	gfp_t gfp;
+	const char *name;
+	bool huge;		/* also crossed with the huge entry points */
+};
+
+static const struct vmalloc_skip_gfp_dim vmalloc_skip_gfps[] = {
+	{ GFP_KERNEL, "KERNEL", true },
+	{ GFP_KERNEL | __GFP_ZERO, "KERNEL|ZERO", true },
+	{ GFP_KERNEL | __GFP_SKIP_KASAN, "KERNEL|SKIP_KASAN", true },
+	{ GFP_KERNEL | __GFP_SKIP_KASAN | __GFP_ZERO,
+	  "KERNEL|SKIP_KASAN|ZERO", true },
+	{ GFP_KERNEL | __GFP_SKIP_ZERO, "KERNEL|SKIP_ZERO", false },
+	{ GFP_KERNEL | __GFP_SKIP_ZERO | __GFP_ZERO,
+	  "KERNEL|SKIP_ZERO|ZERO", false },
+	{ GFP_KERNEL | __GFP_SKIP_KASAN | __GFP_SKIP_ZERO | __GFP_ZERO,
+	  "KERNEL|SKIP_KASAN|SKIP_ZERO|ZERO", false },
+	{ GFP_HIGHUSER_MOVABLE, "HIGHUSER_MOVABLE", false },
+	{ GFP_HIGHUSER_MOVABLE | __GFP_ZERO, "HIGHUSER_MOVABLE|ZERO", false },
+	{ GFP_NOFS, "NOFS", false },
+	{ GFP_NOFS | __GFP_SKIP_KASAN, "NOFS|SKIP_KASAN", false },
+};
+
+/* One parameter of vmalloc_matrix: an index into every dimension. */
+struct vmalloc_matrix_cell {
+	u8 via;
+	u8 prot;
+	u8 size;
+	u8 gfp;
+};
+
+static struct vmalloc_matrix_cell
+vmalloc_matrix_cells[NR_CELL_VIAS * NR_CELL_PROTS * NR_CELL_SIZES *
+		     ARRAY_SIZE(vmalloc_skip_gfps)];
+static unsigned int vmalloc_matrix_nr_cells;
+
+/* Whether a combination of the dimensions is a cell of the matrix. */
+static bool vmalloc_matrix_cell_valid(const struct vmalloc_matrix_cell *cell)
+{
+	const struct vmalloc_skip_via_dim *via = &vmalloc_skip_vias[cell->via];
+	const struct vmalloc_skip_gfp_dim *gfp = &vmalloc_skip_gfps[cell->gfp];
+	size_t size = vmalloc_skip_size(cell->size);
+	unsigned int other;
+
+	/* Only __vmalloc_node_range() takes a protection. */
+	if (cell->prot != CELL_PROT_KERNEL && !via->takes_prot)
+		return false;
+
+	/* The huge size and the huge entry points only go together. */
+	if ((cell->size == CELL_SIZE_HUGE) != via->huge)
+		return false;
+
+	/* Keep the huge cells few: a QEMU guest may have 1 GiB. */
+	if (via->huge && (!gfp->huge || size > VMALLOC_SKIP_HUGE_MAX))
+		return false;
+
+	/* Masks that __vmalloc() and vmalloc_huge() WARN about. */
+	if (via->filters_gfp && (gfp->gfp & ~VMALLOC_SKIP_FILTERED_GFP))
+		return false;
+
+	/* With large pages, THREAD_SIZE may be PAGE_SIZE: keep one of them. */
+	for (other = 0; other < cell->size; other++)
+		if (vmalloc_skip_size(other) == size)
+			return false;
+
+	return true;
+}
+
+static void vmalloc_matrix_build(void)
+{
+	struct vmalloc_matrix_cell cell;
+	unsigned int nr = 0;
+
+	for (cell.via = 0; cell.via < NR_CELL_VIAS; cell.via++)
+		for (cell.prot = 0; cell.prot < NR_CELL_PROTS; cell.prot++)
+			for (cell.size = 0; cell.size < NR_CELL_SIZES; cell.size++)
+				for (cell.gfp = 0;
+				     cell.gfp < ARRAY_SIZE(vmalloc_skip_gfps);
+				     cell.gfp++)
+					if (vmalloc_matrix_cell_valid(&cell))
+						vmalloc_matrix_cells[nr++] = cell;
+
+	vmalloc_matrix_nr_cells = nr;
+}
+
+/* Unique, KTAP-safe descriptions: no '#' and no newline. */
+static void vmalloc_matrix_describe(const struct vmalloc_matrix_cell *cell,
+				    char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "gfp=%s prot=%s size=%zu via=%s",
+		 vmalloc_skip_gfps[cell->gfp].name,
+		 vmalloc_skip_prot_names[cell->prot],
+		 vmalloc_skip_size(cell->size),
+		 vmalloc_skip_vias[cell->via].name);
+}
+
+static VMALLOC_SKIP_GEN_PARAMS(vmalloc_matrix_gen_params)
+{
+	const struct vmalloc_matrix_cell *cell = prev;
+
+	if (!cell) {
+		vmalloc_matrix_build();
+		cell = vmalloc_matrix_cells;
+	} else {
+		cell++;
+	}
+
+	if (cell == vmalloc_matrix_cells + vmalloc_matrix_nr_cells)
+		return NULL;
+
+	vmalloc_matrix_describe(cell, desc);
+	return cell;
+}
+
+/* The dimensions of vrealloc_matrix: a mask and a resize. */
+static const struct vmalloc_skip_gfp_dim vrealloc_skip_gfps[] = {
+	{ GFP_KERNEL, "KERNEL" },
+	{ GFP_KERNEL | __GFP_SKIP_KASAN, "KERNEL|SKIP_KASAN" },
+};
+
+enum vrealloc_skip_op {
+	VREALLOC_SHRINK,		/* in place, inside the first page */
+	VREALLOC_GROW_IN_PLACE,		/* into the rest of the first page */
+	VREALLOC_GROW_MOVE,		/* past the mapping: a new allocation */
+	NR_VREALLOC_OPS,
+};
+
+static const struct vrealloc_skip_op_dim {
+	const char *name;
+	size_t from;
+	size_t to_pages;	/* whole pages added to @to */
+	size_t to;
+} vrealloc_skip_ops[NR_VREALLOC_OPS] = {
+	[VREALLOC_SHRINK] = { "shrink", 2048, 0, 1000 },
+	[VREALLOC_GROW_IN_PLACE] = { "grow", 1000, 0, 2000 },
+	[VREALLOC_GROW_MOVE] = { "grow-move", 1000, 2, 1000 },
+};
+
+static size_t vrealloc_skip_to(const struct vrealloc_skip_op_dim *op)
+{
+	return op->to_pages * PAGE_SIZE + op->to;
+}
+
+struct vrealloc_matrix_cell {
+	u8 gfp;
+	u8 op;
+};
+
+static struct vrealloc_matrix_cell
+vrealloc_matrix_cells[ARRAY_SIZE(vrealloc_skip_gfps) * NR_VREALLOC_OPS];
+
+static VMALLOC_SKIP_GEN_PARAMS(vrealloc_matrix_gen_params)
+{
+	const struct vrealloc_matrix_cell *cell = prev;
+	const struct vrealloc_skip_op_dim *op;
+	unsigned int nr = 0;
+	u8 gfp, opi;
+
+	if (!cell) {
+		for (gfp = 0; gfp < ARRAY_SIZE(vrealloc_skip_gfps); gfp++)
+			for (opi = 0; opi < NR_VREALLOC_OPS; opi++)
+				vrealloc_matrix_cells[nr++] =
+					(struct vrealloc_matrix_cell){ gfp, opi };
+		cell = vrealloc_matrix_cells;
+	} else {
+		cell++;
+	}
+
+	if (cell == vrealloc_matrix_cells + ARRAY_SIZE(vrealloc_matrix_cells))
+		return NULL;
+
+	op = &vrealloc_skip_ops[cell->op];
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE,
+		 "gfp=%s op=%s from=%zu to=%zu via=vrealloc",
+		 vrealloc_skip_gfps[cell->gfp].name, op->name, op->from,
+		 vrealloc_skip_to(op));
+	return cell;
+}
+
+/* What a tag is expected to be. */
+enum vmalloc_skip_tag {
+	TAG_NONE,	/* not used by the mode: nothing to assert */
+	TAG_MATCH_ALL,	/* KASAN_TAG_KERNEL */
+	TAG_RANDOM,	/* in [KASAN_TAG_MIN, KASAN_TAG_MAX] */
+	TAG_PTR,	/* equal to the pointer tag */
+	TAG_UNCHECKED,	/* not deterministic, see vmalloc_skip_sampled() */
+};
+
+static const char * const vmalloc_skip_tag_wanted[] = {
+	[TAG_NONE] = "none",
+	[TAG_MATCH_ALL] = "0xff",
+	[TAG_RANDOM] = "a random tag",
+	[TAG_PTR] = "the pointer tag",
+	[TAG_UNCHECKED] = "anything",
+};
+
+/* What the memory tags of the pages are expected to be. */
+enum vmalloc_skip_mem_tags {
+	MEM_TAGS_UNCHECKED,	/* left by the previous owner, or no MTE */
+	MEM_TAGS_PTR_REDZONE,	/* pointer tag, then 0xfe to the page end */
+	MEM_TAGS_PAGE,		/* the page tag on every granule */
+};
+
+/* What the final free of the pages is expected to do. */
+enum vmalloc_skip_free {
+	FREE_UNCHECKED,		/* KASAN is disabled */
+	FREE_POISONS,		/* poisons the pages */
+	FREE_KEEPS_TAGS,	/* match-all pages: memory tags are kept */
+};
+
+/* What the vmalloc metadata is expected to look like. */
+enum vmalloc_skip_meta {
+	META_TAGGED,		/* random pointer tag that matches memory */
+	META_MATCH_ALL,		/* KASAN disabled at boot */
+	META_ACCESSIBLE,	/* generic KASAN: the shadow allows access */
+};
+
+/**
+ * struct vmalloc_skip_expect - the expected outcome of an allocation
+ * @ptr_tag: tag of the returned pointer.
+ * @page_tags: page_kasan_tag() of every backing page.
+ * @mem_tags: memory tags of every granule of every backing page.
+ * @zeroed: the memory must be zeroed.
+ * @no_control: why no allocation can return dirty memory, or NULL.
+ * @checked: accesses through the pointer are checked, so an access to the
+ *	in-page redzone is reported.
+ * @on_free: what the final free of the backing pages does.
+ * @metadata: what the vm_struct, its pages[] array and the vmap_area look
+ *	like.
+ */
+struct vmalloc_skip_expect {
+	enum vmalloc_skip_tag ptr_tag;
+	enum vmalloc_skip_tag page_tags;
+	enum vmalloc_skip_mem_tags mem_tags;
+	bool zeroed;
+	const char *no_control;
+	bool checked;
+	enum vmalloc_skip_free on_free;
+	enum vmalloc_skip_meta metadata;
+};
+
+/*
+ * kasan.page_alloc.sample=N with N > 1 makes page_alloc leave some of its
+ * allocations of order kasan.page_alloc.sample.order or more untagged.
+ * vmalloc() asks for orders up to get_order(@size).
+ */
+static bool vmalloc_skip_sampled(size_t size)
+{
+#ifdef CONFIG_KASAN_HW_TAGS
+	return kasan_page_alloc_sample > 1 &&
+	       get_order(size) >= kasan_page_alloc_sample_order;
+#else
+	return false;
+#endif
+}
+
+/* The page tag that page_alloc gives to an allocation with @gfp. */
+static enum vmalloc_skip_tag vmalloc_skip_page_alloc_tag(gfp_t gfp,
+							 size_t size)
+{
+	if (IS_ENABLED(CONFIG_KASAN_GENERIC))
+		return TAG_NONE;
+	if (IS_ENABLED(CONFIG_KASAN_SW_TAGS))
+		return TAG_RANDOM;
+	if (!kasan_enabled() || (gfp & __GFP_SKIP_KASAN))
+		return TAG_MATCH_ALL;
+	return vmalloc_skip_sampled(size) ? TAG_UNCHECKED : TAG_RANDOM;
+}
+
+/**
+ * vmalloc_skip_expected - the semantics table of the file comment
+ * @gfp: mask passed to the entry point.
+ * @prot: protection of the mapping.
+ * @size: size of the allocation.
+ *
+ * Return: what an allocation of @size with @gfp and @prot must look like on
+ * this kernel, in its KASAN mode and with its boot parameters.
+ */
+static struct vmalloc_skip_expect vmalloc_skip_expected(gfp_t gfp,
+							pgprot_t prot,
+							size_t size)
+{
+	bool normal = pgprot_val(prot) == pgprot_val(PAGE_KERNEL);
+	bool skip = gfp & __GFP_SKIP_KASAN;	/* 0 unless HW_TAGS */
+	bool vm = kasan_enabled() && kasan_vmalloc_enabled();
+	struct vmalloc_skip_expect exp = {};
+
+	/* Zeroing is honoured for every mask, prot and mode. */
+	exp.zeroed = want_init_on_alloc(gfp);
+	if (want_init_on_alloc(gfp & ~__GFP_ZERO))
+		exp.no_control = "init_on_alloc";
+	else if (want_init_on_free())
+		exp.no_control = "init_on_free";
+
+	if (IS_ENABLED(CONFIG_KASAN_HW_TAGS)) {
+		bool tagged = vm && normal && !skip;
+
+		exp.checked = tagged;
+		exp.ptr_tag = tagged ? TAG_RANDOM : TAG_MATCH_ALL;
+		if (tagged) {
+			/* kasan_unpoison_vmalloc() tags memory and pages. */
+			exp.page_tags = TAG_PTR;
+			exp.mem_tags = MEM_TAGS_PTR_REDZONE;
+		} else if (!normal) {
+			/* page_alloc tags the pages, unless told not to. */
+			exp.page_tags = vmalloc_skip_page_alloc_tag(gfp, size);
+			if (exp.page_tags == TAG_RANDOM)
+				exp.mem_tags = MEM_TAGS_PAGE;
+		} else {
+			/*
+			 * PAGE_KERNEL: vmalloc() passes __GFP_SKIP_KASAN to
+			 * page_alloc when it tags itself, and kasan.vmalloc=off
+			 * or the caller's flag make it not tag.
+			 */
+			exp.page_tags = TAG_MATCH_ALL;
+		}
+
+		if (!kasan_enabled())
+			exp.on_free = FREE_UNCHECKED;
+		else if (exp.page_tags == TAG_MATCH_ALL)
+			exp.on_free = FREE_KEEPS_TAGS;
+		else if (exp.page_tags == TAG_UNCHECKED)
+			exp.on_free = FREE_UNCHECKED;
+		else
+			exp.on_free = FREE_POISONS;
+
+		exp.metadata = kasan_enabled() ? META_TAGGED : META_MATCH_ALL;
+	} else if (IS_ENABLED(CONFIG_KASAN_SW_TAGS)) {
+		/* Only PAGE_KERNEL mappings are tagged; the flag is 0. */
+		exp.checked = vm && normal;
+		exp.ptr_tag = exp.checked ? TAG_RANDOM : TAG_MATCH_ALL;
+		exp.page_tags = vmalloc_skip_page_alloc_tag(gfp, size);
+		exp.on_free = FREE_POISONS;
+		exp.metadata = META_TAGGED;
+	} else {
+		/* Generic KASAN unpoisons every vmalloc() mapping. */
+		exp.checked = vm;
+		exp.ptr_tag = TAG_NONE;
+		exp.page_tags = TAG_NONE;
+		exp.on_free = FREE_POISONS;
+		exp.metadata = META_ACCESSIBLE;
+	}
+
+	return exp;
+}
+
+/**
+ * struct vmalloc_skip_observed - values of the diagnostic line
+ * @ptr_tag: see the file comment for this and the other fields.
+ * @page_tags: see @ptr_tag.
+ * @mem_tags: see @ptr_tag.
+ * @zeroed: see @ptr_tag.
+ * @control: see @ptr_tag.
+ * @metadata: see @ptr_tag.
+ * @report: see @ptr_tag.
+ * @free: see @ptr_tag.
+ */
+struct vmalloc_skip_observed {
+	const char *ptr_tag;
+	const char *page_tags;
+	const char *mem_tags;
+	const char *zeroed;
+	const char *control;
+	const char *metadata;
+	const char *report;
+	const char *free;
+};
+
+static const struct vmalloc_skip_observed vmalloc_skip_unobserved = {
+	.ptr_tag = "n/a", .page_tags = "n/a", .mem_tags = "n/a",
+	.zeroed = "n/a", .control = "n/a", .metadata = "n/a",
+	.report = "n/a", .free = "n/a",
+};
+
+/**
+ * struct vmalloc_skip_alloc - a vmalloc() allocation under test
+ * @ptr: the pointer the entry point returned, tag included.
+ * @size: the size that was asked for.
+ * @nr_pages: number of pages backing @size.
+ * @pages: vmalloc_to_page() of each of them.
+ */
+struct vmalloc_skip_alloc {
+	void *ptr;
+	size_t size;
+	unsigned long nr_pages;
+	struct page **pages;
+};
+
+KUNIT_DEFINE_ACTION_WRAPPER(vfree_action, vfree, const void *);
+
+static struct vmalloc_skip_alloc *vmalloc_skip_track(struct kunit *test,
+						     void *ptr, size_t size)
+{
+	struct vmalloc_skip_alloc *alloc;
+	unsigned long i;
+
+	alloc = kunit_kzalloc(test, sizeof(*alloc), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, alloc);
+	alloc->ptr = ptr;
+	alloc->size = size;
+	alloc->nr_pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	alloc->pages = kunit_kcalloc(test, alloc->nr_pages,
+				     sizeof(*alloc->pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, alloc->pages);
+
+	for (i = 0; i < alloc->nr_pages; i++) {
+		alloc->pages[i] = vmalloc_to_page(kasan_reset_tag(ptr) +
+						  i * PAGE_SIZE);
+		KUNIT_ASSERT_NOT_NULL(test, alloc->pages[i]);
+	}
+
+	return alloc;
+}
+
+static void *vmalloc_skip_call(const struct vmalloc_matrix_cell *cell,
+			       gfp_t gfp)
+{
+	size_t size = vmalloc_skip_size(cell->size);
+	pgprot_t prot = vmalloc_skip_pgprot(cell->prot);
+
+	switch (cell->via) {
+	case CELL_VIA_VMALLOC:
+		return __vmalloc(size, gfp);
+	case CELL_VIA_VMALLOC_NODE:
+		return __vmalloc_node(size, 1, gfp, NUMA_NO_NODE,
+				      __builtin_return_address(0));
+	case CELL_VIA_VMALLOC_NODE_RANGE:
+		return __vmalloc_node_range(size, 1, VMALLOC_START,
+					    VMALLOC_END, gfp, prot, 0,
+					    NUMA_NO_NODE,
+					    __builtin_return_address(0));
+	case CELL_VIA_VMALLOC_HUGE:
+		return vmalloc_huge(size, gfp);
+	case CELL_VIA_VMALLOC_NODE_RANGE_HUGE:
+		return __vmalloc_node_range(size, 1, VMALLOC_START,
+					    VMALLOC_END, gfp, PAGE_KERNEL,
+					    VM_ALLOW_HUGE_VMAP, NUMA_NO_NODE,
+					    __builtin_return_address(0));
+	}
+
+	return NULL;
+}
+
+/* Allocates through the entry point of @cell; vfree() is deferred. */
+static struct vmalloc_skip_alloc *
+vmalloc_skip_alloc(struct kunit *test, const struct vmalloc_matrix_cell *cell,
+		   gfp_t gfp)
+{
+	void *ptr = vmalloc_skip_call(cell, gfp);
+
+	KUNIT_ASSERT_NOT_NULL_MSG(test, ptr, "allocation with %pGg failed",
+				  &gfp);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, vfree_action,
+							ptr), 0);
+	return vmalloc_skip_track(test, ptr, vmalloc_skip_size(cell->size));
+}
+
+/* vfree() now instead of when the test ends. */
+static void vmalloc_skip_release(struct kunit *test,
+				 struct vmalloc_skip_alloc *alloc)
+{
+	kunit_release_action(test, vfree_action, alloc->ptr);
+}
+
+/*
+ * The match-all alias of a page in the linear map. Contents are read and
+ * written through it, so that no access is tag-checked and read-only
+ * mappings can be dirtied; memory tags are read through it too, because only
+ * the linear map is mapped Tagged for every page.
+ */
+static u8 *vmalloc_skip_linear(struct page *page)
+{
+	return kasan_reset_tag(page_address(page));
+}
+
+/* Number of bytes of the object in page @i. */
+static size_t vmalloc_skip_bytes_in_page(const struct vmalloc_skip_alloc *alloc,
+					 unsigned long i)
+{
+	return min_t(size_t, PAGE_SIZE, alloc->size - i * PAGE_SIZE);
+}
+
+/* Offset of the first of the @len first bytes that is not @byte, or @len. */
+static size_t vmalloc_skip_first_not(const struct vmalloc_skip_alloc *alloc,
+				     int byte, size_t len)
+{
+	unsigned long i;
+
+	for (i = 0; i * PAGE_SIZE < len; i++) {
+		u8 *start = vmalloc_skip_linear(alloc->pages[i]);
+		size_t bytes = min_t(size_t, PAGE_SIZE, len - i * PAGE_SIZE);
+		u8 *other = memchr_inv(start, byte, bytes);
+
+		if (other)
+			return i * PAGE_SIZE + (other - start);
+	}
+
+	return len;
+}
+
+static u8 vmalloc_skip_byte(const struct vmalloc_skip_alloc *alloc,
+			    size_t offset)
+{
+	return vmalloc_skip_linear(alloc->pages[offset / PAGE_SIZE])
+		[offset % PAGE_SIZE];
+}
+
+#ifdef CONFIG_KASAN_HW_TAGS
+static u8 vmalloc_skip_mem_tag(const void *addr)
+{
+	return hw_get_mem_tag((void *)addr);
+}
+
+static void vmalloc_skip_set_mem_tag(void *addr, u8 tag)
+{
+	hw_set_mem_tag_range(addr, KASAN_GRANULE_SIZE, tag, false);
+}
+#else
+/* Only called when kasan_hw_tags_enabled(). */
+static u8 vmalloc_skip_mem_tag(const void *addr)
+{
+	return KASAN_TAG_KERNEL;
+}
+
+static void vmalloc_skip_set_mem_tag(void *addr, u8 tag)
+{
+}
+#endif
+
+/* Whether @tag is what @wanted says; @ptr_tag is for TAG_PTR. */
+static bool vmalloc_skip_tag_is(u8 tag, enum vmalloc_skip_tag wanted,
+				u8 ptr_tag)
+{
+	switch (wanted) {
+	case TAG_MATCH_ALL:
+		return tag == KASAN_TAG_KERNEL;
+	case TAG_RANDOM:
+		return tag >= KASAN_TAG_MIN && tag <= KASAN_TAG_MAX;
+	case TAG_PTR:
+		return tag == ptr_tag;
+	default:
+		return true;
+	}
+}
+
+static const char *vmalloc_skip_tag_name(u8 tag)
+{
+	if (IS_ENABLED(CONFIG_KASAN_GENERIC))
+		return "none";
+	if (tag == KASAN_TAG_KERNEL)
+		return "match-all";
+	if (tag >= KASAN_TAG_MIN && tag <= KASAN_TAG_MAX)
+		return "random";
+	return "invalid";
+}
+
+/* Keeps every page of an allocation after vfree(), see expect_final_free(). */
+struct vmalloc_skip_page_refs {
+	struct page **pages;
+	unsigned long nr_pages;
+};
+
+static void vmalloc_skip_put_pages(void *ctx)
+{
+	struct vmalloc_skip_page_refs *refs = ctx;
+	unsigned long i;
+
+	for (i = 0; i < refs->nr_pages; i++)
+		put_page(refs->pages[i]);
+}
+
+static struct vmalloc_skip_page_refs *
+vmalloc_skip_get_pages(struct kunit *test, struct page **pages,
+		       unsigned long nr_pages)
+{
+	struct vmalloc_skip_page_refs *refs;
+	unsigned long i;
+
+	refs = kunit_kzalloc(test, sizeof(*refs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, refs);
+	refs->pages = kunit_kmalloc_array(test, nr_pages, sizeof(*pages),
+					  GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, refs->pages);
+	refs->nr_pages = nr_pages;
+
+	for (i = 0; i < nr_pages; i++) {
+		refs->pages[i] = pages[i];
+		get_page(pages[i]);
+	}
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+				vmalloc_skip_put_pages, refs), 0);
+	return refs;
+}
+
+/*
+ * Dirtying and allocating again must happen on one CPU, as freed pages go to
+ * per-CPU lists. Each test case runs in a kthread of its own that exits when
+ * the case ends, so the affinity is not restored.
+ */
+static void vmalloc_skip_pin_cpu(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current,
+			cpumask_of(raw_smp_processor_id())), 0);
+}
+
+/**
+ * struct vmalloc_skip_dirt - memory that was filled with dirt and freed
+ * @alloc: the allocation that was filled and freed.
+ * @block_pfn: first pfn of a page block filled and freed as well.
+ * @block_pages: number of pages in that block, 0 if there is none.
+ */
+struct vmalloc_skip_dirt {
+	struct vmalloc_skip_alloc *alloc;
+	unsigned long block_pfn;
+	unsigned long block_pages;
+};
+
+/*
+ * Fills @alloc with dirt and frees it, so that the next allocation of the same
+ * shape on this CPU gets dirty pages: freed pages go to the head of the lists
+ * of their order. vmalloc() builds huge mappings from PMD-order blocks that
+ * some kernels free page by page, so one such block is dirtied as well.
+ */
+static void vmalloc_skip_dirty(struct kunit *test,
+			       struct vmalloc_skip_alloc *alloc, gfp_t gfp,
+			       struct vmalloc_skip_dirt *dirt)
+{
+	unsigned int order = get_order(alloc->size);
+	struct page *block;
+	unsigned long i;
+
+	for (i = 0; i < alloc->nr_pages; i++)
+		memset(vmalloc_skip_linear(alloc->pages[i]), VMALLOC_SKIP_DIRT,
+		       PAGE_SIZE);
+	vmalloc_skip_release(test, alloc);
+
+	dirt->alloc = alloc;
+	dirt->block_pages = 0;
+	if (alloc->size < PMD_SIZE)
+		return;
+
+	block = alloc_pages(gfp | __GFP_NOWARN, order);
+	if (!block)
+		return;
+	memset(vmalloc_skip_linear(block), VMALLOC_SKIP_DIRT,
+	       PAGE_SIZE << order);
+	dirt->block_pfn = page_to_pfn(block);
+	dirt->block_pages = 1UL << order;
+	__free_pages(block, order);
+}
+
+/* Number of pages whose share of the object holds nothing but dirt. */
+static unsigned long vmalloc_skip_dirty_pages(const struct vmalloc_skip_alloc *alloc)
+{
+	unsigned long i, dirty = 0;
+
+	for (i = 0; i < alloc->nr_pages; i++)
+		if (!memchr_inv(vmalloc_skip_linear(alloc->pages[i]),
+				VMALLOC_SKIP_DIRT,
+				vmalloc_skip_bytes_in_page(alloc, i)))
+			dirty++;
+
+	return dirty;
+}
+
+/* Number of pages of @alloc that were filled with dirt and freed before. */
+static unsigned long vmalloc_skip_reused(const struct vmalloc_skip_alloc *alloc,
+					 const struct vmalloc_skip_dirt *dirt)
+{
+	unsigned long i, j, reused = 0;
+
+	for (i = 0; i < alloc->nr_pages; i++) {
+		struct page *page = alloc->pages[i];
+
+		if (page_to_pfn(page) - dirt->block_pfn < dirt->block_pages) {
+			reused++;
+			continue;
+		}
+		for (j = 0; j < dirt->alloc->nr_pages; j++) {
+			if (dirt->alloc->pages[j] == page) {
+				reused++;
+				break;
+			}
+		}
+	}
+
+	return reused;
+}
+
+/*
+ * Allocates the cell's memory so that zeroing can be seen, and checks it.
+ *
+ * Dirt is put where the next allocation of the same shape will come from:
+ * an allocation through the same entry point, with the same protection and
+ * size, is filled with VMALLOC_SKIP_DIRT and freed. When the cell must return
+ * zeroed memory, a control allocation that does not ask for zeroing must then
+ * see that dirt; it is dirtied again and freed, and the allocation under test
+ * must get some of its pages. Only then does "all zero" prove that the
+ * allocation was zeroed. If the control or the reuse fails after
+ * VMALLOC_SKIP_ZERO_ATTEMPTS rounds, the cell fails.
+ *
+ * With init_on_alloc=1 every allocation is zeroed and with init_on_free=1
+ * freed memory is zeroed: no control can see dirt, the zeroing assertion
+ * stands alone and the diagnostic line says why.
+ */
+static struct vmalloc_skip_alloc *
+expect_zeroed(struct kunit *test, const struct vmalloc_matrix_cell *cell,
+	      const struct vmalloc_skip_expect *exp,
+	      struct vmalloc_skip_observed *obs)
+{
+	gfp_t gfp = vmalloc_skip_gfps[cell->gfp].gfp;
+	gfp_t control_gfp = gfp & ~__GFP_ZERO;
+	bool verify = exp->zeroed && !exp->no_control;
+	unsigned long dirty = 0, reused = 0;
+	struct vmalloc_skip_alloc *alloc;
+	struct vmalloc_skip_dirt dirt;
+	unsigned int attempt;
+	size_t offset;
+
+	for (attempt = 1; ; attempt++) {
+		bool last = attempt == VMALLOC_SKIP_ZERO_ATTEMPTS;
+
+		vmalloc_skip_dirty(test, vmalloc_skip_alloc(test, cell,
+							    control_gfp),
+				   control_gfp, &dirt);
+
+		if (verify) {
+			struct vmalloc_skip_alloc *control;
+
+			control = vmalloc_skip_alloc(test, cell, control_gfp);
+			dirty = vmalloc_skip_dirty_pages(control);
+			vmalloc_skip_dirty(test, control, control_gfp, &dirt);
+			if (!dirty && !last)
+				continue;
+		}
+
+		alloc = vmalloc_skip_alloc(test, cell, gfp);
+		if (!verify)
+			break;
+		reused = vmalloc_skip_reused(alloc, &dirt);
+		if ((dirty && reused) || last)
+			break;
+		vmalloc_skip_release(test, alloc);
+	}
+
+	if (verify && !dirty)
+		KUNIT_FAIL(test,
+			   "no allocation with %pGg returned dirty memory in %u rounds: zeroing cannot be verified",
+			   &control_gfp, attempt);
+	else if (verify && !reused)
+		KUNIT_FAIL(test,
+			   "the allocation got none of the dirtied pages in %u rounds: zeroing cannot be verified",
+			   attempt);
+
+	if (verify)
+		obs->control = dirty && reused ? "dirty" : "clean";
+	else
+		obs->control = exp->zeroed ? exp->no_control : "not-needed";
+
+	offset = vmalloc_skip_first_not(alloc, 0, alloc->size);
+	obs->zeroed = offset == alloc->size ? "yes" : "no";
+	if (exp->zeroed && offset < alloc->size)
+		KUNIT_FAIL(test,
+			   "%pGg must return zeroed memory, but byte %zu of %zu is 0x%02x",
+			   &gfp, offset, alloc->size,
+			   vmalloc_skip_byte(alloc, offset));
+
+	return alloc;
+}
+
+static void expect_pointer_tag(struct kunit *test,
+			       const struct vmalloc_skip_alloc *alloc,
+			       const struct vmalloc_skip_expect *exp,
+			       struct vmalloc_skip_observed *obs)
+{
+	u8 tag = get_tag(alloc->ptr);
+
+	obs->ptr_tag = vmalloc_skip_tag_name(tag);
+	KUNIT_EXPECT_TRUE_MSG(test, vmalloc_skip_tag_is(tag, exp->ptr_tag, tag),
+			      "pointer tag is 0x%02x, expected %s", tag,
+			      vmalloc_skip_tag_wanted[exp->ptr_tag]);
+}
+
+static void expect_page_tags(struct kunit *test,
+			     const struct vmalloc_skip_alloc *alloc,
+			     const struct vmalloc_skip_expect *exp,
+			     struct vmalloc_skip_observed *obs)
+{
+	bool all_match_all = true, all_ptr = true, all_random = true;
+	u8 ptr_tag = get_tag(alloc->ptr), bad_tag = 0;
+	unsigned long i, bad = 0, first_bad = 0;
+
+	for (i = 0; i < alloc->nr_pages; i++) {
+		u8 tag = page_kasan_tag(alloc->pages[i]);
+
+		all_match_all &= tag == KASAN_TAG_KERNEL;
+		all_ptr &= tag == ptr_tag;
+		all_random &= vmalloc_skip_tag_is(tag, TAG_RANDOM, ptr_tag);
+		if (!vmalloc_skip_tag_is(tag, exp->page_tags, ptr_tag) &&
+		    !bad++) {
+			first_bad = i;
+			bad_tag = tag;
+		}
+	}
+
+	if (IS_ENABLED(CONFIG_KASAN_GENERIC))
+		obs->page_tags = "none";
+	else if (all_ptr && ptr_tag != KASAN_TAG_KERNEL)
+		obs->page_tags = "ptr";
+	else if (all_match_all)
+		obs->page_tags = "0xff";
+	else if (all_random)
+		obs->page_tags = "alloc";
+	else
+		obs->page_tags = "mixed";
+
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0,
+			    "%lu of %lu pages have a wrong page tag; page %lu has 0x%02x, expected %s",
+			    bad, alloc->nr_pages, first_bad, bad_tag,
+			    vmalloc_skip_tag_wanted[exp->page_tags]);
+}
+
+/* Memory tags of every granule of every page, through the linear map. */
+static void expect_mem_tags(struct kunit *test,
+			    const struct vmalloc_skip_alloc *alloc,
+			    const struct vmalloc_skip_expect *exp,
+			    struct vmalloc_skip_observed *obs)
+{
+	size_t object_end = round_up(alloc->size, KASAN_GRANULE_SIZE);
+	size_t offset, first_bad = 0;
+	u8 ptr_tag = get_tag(alloc->ptr), bad_tag = 0, bad_want = 0;
+	unsigned long bad = 0, i;
+
+	if (exp->mem_tags == MEM_TAGS_UNCHECKED) {
+		obs->mem_tags = "unchecked";
+		return;
+	}
+
+	for (i = 0; i < alloc->nr_pages; i++) {
+		struct page *page = alloc->pages[i];
+		u8 *start = vmalloc_skip_linear(page);
+		u8 page_tag = page_kasan_tag(page);
+
+		for (offset = 0; offset < PAGE_SIZE;
+		     offset += KASAN_GRANULE_SIZE) {
+			size_t pos = i * PAGE_SIZE + offset;
+			u8 tag = vmalloc_skip_mem_tag(start + offset);
+			u8 want;
+
+			if (exp->mem_tags == MEM_TAGS_PAGE)
+				want = page_tag;
+			else if (pos < object_end)
+				want = ptr_tag;
+			else
+				want = KASAN_TAG_INVALID;
+
+			if (tag != want && !bad++) {
+				first_bad = pos;
+				bad_tag = tag;
+				bad_want = want;
+			}
+		}
+	}
+
+	if (bad)
+		obs->mem_tags = "mismatch";
+	else if (exp->mem_tags == MEM_TAGS_PAGE)
+		obs->mem_tags = "page";
+	else
+		obs->mem_tags = "ptr+redzone";
+
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0,
+			    "%lu granules have a wrong memory tag; offset %zu has 0x%02x, expected 0x%02x",
+			    bad, first_bad, bad_tag, bad_want);
+}
+
+/* Checks one metadata object; returns false if it is not what @want says. */
+static bool vmalloc_skip_object_ok(struct kunit *test, const void *object,
+				   const char *what,
+				   enum vmalloc_skip_meta want)
+{
+	u8 tag = get_tag(object);
+	bool ok;
+
+	/* KFENCE objects are never tagged. */
+	if (is_kfence_address(object))
+		return true;
+
+	switch (want) {
+	case META_TAGGED:
+		ok = vmalloc_skip_tag_is(tag, TAG_RANDOM, tag) &&
+		     kasan_byte_accessible(object);
+		break;
+	case META_MATCH_ALL:
+		ok = tag == KASAN_TAG_KERNEL;
+		break;
+	default:
+		ok = kasan_byte_accessible(object);
+		break;
+	}
+
+	KUNIT_EXPECT_TRUE_MSG(test, ok,
+			      "%s: pointer tag 0x%02x, accessible %d, expected %s",
+			      what, tag, kasan_byte_accessible(object),
+			      want == META_TAGGED ? "a tag that matches memory" :
+			      want == META_MATCH_ALL ? "0xff" : "accessible");
+	return ok;
+}
+
+/*
+ * The vm_struct, its pages[] array and the vmap_area are kmalloc()ed (or, for
+ * a large pages[] array, vmalloc()ed) with the caller's reclaim flags only:
+ * they are tagged whatever the caller asked for the data pages.
+ */
+static void expect_metadata_tagged(struct kunit *test,
+				   const struct vmalloc_skip_alloc *alloc,
+				   const struct vmalloc_skip_expect *exp,
+				   struct vmalloc_skip_observed *obs)
+{
+	const void *addr = kasan_reset_tag(alloc->ptr);
+	struct vm_struct *area = find_vm_area(addr);
+	struct vmap_area *va = find_vmap_area((unsigned long)addr);
+	unsigned long i, mismatched = 0;
+	bool ok = true;
+
+	KUNIT_ASSERT_NOT_NULL(test, area);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+	KUNIT_EXPECT_PTR_EQ(test, va->vm, area);
+	KUNIT_EXPECT_PTR_EQ(test, area->addr, alloc->ptr);
+	KUNIT_ASSERT_EQ(test, (unsigned long)area->nr_pages, alloc->nr_pages);
+	for (i = 0; i < alloc->nr_pages; i++)
+		mismatched += area->pages[i] != alloc->pages[i];
+	KUNIT_EXPECT_EQ_MSG(test, mismatched, 0,
+			    "pages[] disagrees with vmalloc_to_page()");
+
+	ok &= vmalloc_skip_object_ok(test, area, "vm_struct", exp->metadata);
+	ok &= vmalloc_skip_object_ok(test, area->pages, "vm_struct.pages",
+				     exp->metadata);
+	ok &= vmalloc_skip_object_ok(test, va, "vmap_area", exp->metadata);
+
+	if (!ok)
+		obs->metadata = "mismatch";
+	else if (exp->metadata == META_TAGGED)
+		obs->metadata = "tagged";
+	else if (exp->metadata == META_MATCH_ALL)
+		obs->metadata = "match-all";
+	else
+		obs->metadata = "accessible";
+}
+
+static volatile u8 vmalloc_skip_sink;
+
+/* Accesses @addr; returns whether KASAN reported it. */
+static noinline bool vmalloc_skip_touch(u8 *addr, bool write)
+{
+	if (write)
+		*(volatile u8 *)addr = 0;
+	else
+		vmalloc_skip_sink = *(volatile u8 *)addr;
+
+	/* Collect an asynchronous tag fault now, to observe it. */
+	if (kasan_async_fault_possible())
+		kasan_force_async_fault();
+
+	return READ_ONCE(test_status.report_found);
+}
+
+/*
+ * An access to the first granule past the object, which lies in the in-page
+ * redzone, is reported if and only if accesses through the pointer are
+ * checked. Past a page-aligned object is the guard page: not accessed.
+ *
+ * PAGE_KERNEL mappings are written to, so that kasan.write_only=on still
+ * reports; the other mappings are read, as they may be read-only. Only the
+ * generic mode checks them, and it has no write-only mode.
+ */
+static void expect_oob_report(struct kunit *test,
+			      const struct vmalloc_skip_alloc *alloc,
+			      bool write, const struct vmalloc_skip_expect *exp,
+			      struct vmalloc_skip_observed *obs)
+{
+	size_t offset = round_up(alloc->size, KASAN_GRANULE_SIZE);
+	bool reported = false;
+	u8 *addr;
+
+	if (offset >= PAGE_ALIGN(alloc->size)) {
+		obs->report = "n/a";
+		return;
+	}
+
+	addr = (u8 *)alloc->ptr + offset;
+	OPTIMIZER_HIDE_VAR(addr);
+	KUNIT_EXPECT_KASAN_RESULT(test,
+				  reported = vmalloc_skip_touch(addr, write),
+				  "an access to the in-page redzone",
+				  exp->checked);
+	obs->report = reported ? "yes" : "no";
+}
+
+/*
+ * vfree() leaves the tags of the pages alone; the final free of a page
+ * poisons it unless its page tag is 0xff (should_skip_kasan_poison()).
+ *
+ * To observe that, the test holds a reference to every page across vfree(),
+ * so that vfree() does not free them, then drops the references itself and
+ * reads the tags of each page right after freeing it, with interrupts off:
+ * nothing on this CPU can allocate the page in between, and other CPUs only
+ * allocate from their own per-CPU lists.
+ */
+static void expect_final_free(struct kunit *test,
+			      struct vmalloc_skip_alloc *alloc,
+			      const struct vmalloc_skip_expect *exp,
+			      struct vmalloc_skip_observed *obs)
+{
+	unsigned long nr_pages = alloc->nr_pages, i, bad = 0, poisoned = 0;
+	bool hw_tags = IS_ENABLED(CONFIG_KASAN_HW_TAGS);
+	struct vmalloc_skip_page_refs *refs;
+	u8 *before, *after;
+	bool *accessible;
+	unsigned long flags;
+
+	if (exp->on_free == FREE_UNCHECKED) {
+		obs->free = "n/a";
+		return;
+	}
+
+	/* First and last granule of every page, before and after. */
+	before = kunit_kcalloc(test, nr_pages, 2, GFP_KERNEL);
+	after = kunit_kcalloc(test, nr_pages, 2, GFP_KERNEL);
+	accessible = kunit_kcalloc(test, nr_pages, sizeof(*accessible),
+				   GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, before);
+	KUNIT_ASSERT_NOT_NULL(test, after);
+	KUNIT_ASSERT_NOT_NULL(test, accessible);
+
+	refs = vmalloc_skip_get_pages(test, alloc->pages, nr_pages);
+	for (i = 0; hw_tags && i < nr_pages; i++) {
+		u8 *start = vmalloc_skip_linear(refs->pages[i]);
+
+		before[2 * i] = vmalloc_skip_mem_tag(start);
+		before[2 * i + 1] = vmalloc_skip_mem_tag(start + PAGE_SIZE -
+							 KASAN_GRANULE_SIZE);
+	}
+
+	vmalloc_skip_release(test, alloc);
+	kunit_remove_action(test, vmalloc_skip_put_pages, refs);
+
+	local_irq_save(flags);
+	for (i = 0; i < nr_pages; i++) {
+		struct page *page = refs->pages[i];
+		u8 *start = vmalloc_skip_linear(page);
+
+		put_page(page);
+		if (hw_tags) {
+			after[2 * i] = vmalloc_skip_mem_tag(start);
+			after[2 * i + 1] = vmalloc_skip_mem_tag(start +
+						PAGE_SIZE - KASAN_GRANULE_SIZE);
+		} else {
+			/* page_address() carries the page tag in SW_TAGS. */
+			accessible[i] = kasan_byte_accessible(page_address(page));
+		}
+	}
+	local_irq_restore(flags);
+
+	for (i = 0; i < nr_pages; i++) {
+		bool page_poisoned;
+		bool page_kept;
+
+		if (hw_tags) {
+			page_poisoned = after[2 * i] == KASAN_TAG_INVALID &&
+					after[2 * i + 1] == KASAN_TAG_INVALID;
+			page_kept = after[2 * i] == before[2 * i] &&
+				    after[2 * i + 1] == before[2 * i + 1];
+		} else {
+			page_poisoned = !accessible[i];
+			page_kept = false;
+		}
+
+		poisoned += page_poisoned;
+		if (exp->on_free == FREE_POISONS ? !page_poisoned : !page_kept)
+			bad++;
+	}
+
+	if (poisoned == nr_pages)
+		obs->free = "poisoned";
+	else if (!poisoned || exp->on_free == FREE_KEEPS_TAGS)
+		obs->free = bad ? "mixed" : "kept";
+	else
+		obs->free = "mixed";
+
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0,
+			    "after the final free, %lu of %lu pages are not %s",
+			    bad, nr_pages,
+			    exp->on_free == FREE_POISONS ? "poisoned" :
+			    "left with their memory tags");
+}
+
+static void vmalloc_skip_print_observed(struct kunit *test,
+					const struct vmalloc_skip_observed *obs)
+{
+	kunit_info(test,
+		   "observed: ptr_tag=%s page_tags=%s mem_tags=%s zeroed=%s control=%s metadata=%s report=%s free=%s\n",
+		   obs->ptr_tag, obs->page_tags, obs->mem_tags, obs->zeroed,
+		   obs->control, obs->metadata, obs->report, obs->free);
+}
+
+static void vmalloc_matrix(struct kunit *test)
+{
+	const struct vmalloc_matrix_cell *cell = test->param_value;
+	pgprot_t prot = vmalloc_skip_pgprot(cell->prot);
+	gfp_t gfp = vmalloc_skip_gfps[cell->gfp].gfp;
+	struct vmalloc_skip_expect exp;
+	struct vmalloc_skip_observed obs = vmalloc_skip_unobserved;
+	struct vmalloc_skip_alloc *alloc;
+
+	exp = vmalloc_skip_expected(gfp, prot, vmalloc_skip_size(cell->size));
+
+	vmalloc_skip_pin_cpu(test);
+	alloc = expect_zeroed(test, cell, &exp, &obs);
+	expect_pointer_tag(test, alloc, &exp, &obs);
+	expect_page_tags(test, alloc, &exp, &obs);
+	expect_mem_tags(test, alloc, &exp, &obs);
+	expect_metadata_tagged(test, alloc, &exp, &obs);
+	expect_oob_report(test, alloc,
+			  pgprot_val(prot) == pgprot_val(PAGE_KERNEL),
+			  &exp, &obs);
+	expect_final_free(test, alloc, &exp, &obs);
+	vmalloc_skip_print_observed(test, &obs);
+}
+
+/* Memory tags of every granule of @page, to compare them later. */
+static u8 *vmalloc_skip_snapshot_tags(struct kunit *test, struct page *page)
+{
+	u8 *start = vmalloc_skip_linear(page), *tags;
+	size_t i;
+
+	tags = kunit_kmalloc(test, PAGE_SIZE / KASAN_GRANULE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tags);
+	for (i = 0; i < PAGE_SIZE / KASAN_GRANULE_SIZE; i++)
+		tags[i] = vmalloc_skip_mem_tag(start + i * KASAN_GRANULE_SIZE);
+
+	return tags;
+}
+
+/*
+ * A shrink leaves a match-all allocation alone: its memory tags, whatever
+ * they are, do not change.
+ */
+static void expect_mem_tags_unchanged(struct kunit *test,
+				      const struct vmalloc_skip_alloc *alloc,
+				      const u8 *before,
+				      struct vmalloc_skip_observed *obs)
+{
+	u8 *after = vmalloc_skip_snapshot_tags(test, alloc->pages[0]);
+	size_t changed = 0, i;
+
+	for (i = 0; i < PAGE_SIZE / KASAN_GRANULE_SIZE; i++)
+		changed += before[i] != after[i];
+
+	obs->mem_tags = changed ? "changed" : "unchanged";
+	KUNIT_EXPECT_EQ_MSG(test, changed, 0,
+			    "vrealloc() changed %zu memory tags of a match-all allocation",
+			    changed);
+}
+
+/*
+ * vrealloc() keeps the contents, and in place keeps the pointer and its tag.
+ * After a shrink, the released tail of a tagged allocation is poisoned with
+ * 0xfe like any redzone (expect_mem_tags() checks the whole page) and an
+ * access to it is reported; a match-all allocation is left alone.
+ */
+static void vrealloc_matrix(struct kunit *test)
+{
+	const struct vrealloc_matrix_cell *cell = test->param_value;
+	const struct vrealloc_skip_op_dim *op = &vrealloc_skip_ops[cell->op];
+	gfp_t gfp = vrealloc_skip_gfps[cell->gfp].gfp;
+	size_t from = op->from, to = vrealloc_skip_to(op);
+	struct vmalloc_skip_observed obs = vmalloc_skip_unobserved;
+	struct vmalloc_skip_alloc *alloc;
+	struct vmalloc_skip_expect exp;
+	u8 *tags_before = NULL;
+	void *old, *new;
+	size_t offset;
+
+	exp = vmalloc_skip_expected(gfp, PAGE_KERNEL, to);
+
+	old = __vmalloc(from, gfp);
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, vfree_action,
+							old), 0);
+	memset(old, VMALLOC_SKIP_DIRT, from);
+
+	if (cell->op == VREALLOC_SHRINK && kasan_hw_tags_enabled() &&
+	    get_tag(old) == KASAN_TAG_KERNEL)
+		tags_before = vmalloc_skip_snapshot_tags(test,
+						vmalloc_to_page(old));
+
+	new = vrealloc(old, to, gfp);
+	KUNIT_ASSERT_NOT_NULL(test, new);
+	if (new != old) {
+		/* vrealloc() freed @old. */
+		kunit_remove_action(test, vfree_action, old);
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+					vfree_action, new), 0);
+	}
+	alloc = vmalloc_skip_track(test, new, to);
+
+	if (cell->op != VREALLOC_GROW_MOVE)
+		KUNIT_EXPECT_PTR_EQ(test, new, old);
+
+	offset = vmalloc_skip_first_not(alloc, VMALLOC_SKIP_DIRT,
+					min(from, to));
+	KUNIT_EXPECT_EQ_MSG(test, offset, min(from, to),
+			    "vrealloc() lost the contents at byte %zu", offset);
+
+	expect_pointer_tag(test, alloc, &exp, &obs);
+	expect_page_tags(test, alloc, &exp, &obs);
+	if (tags_before)
+		expect_mem_tags_unchanged(test, alloc, tags_before, &obs);
+	else
+		expect_mem_tags(test, alloc, &exp, &obs);
+	expect_oob_report(test, alloc, true, &exp, &obs);
+
+	kunit_info(test,
+		   "observed: ptr_tag=%s page_tags=%s mem_tags=%s contents=%s moved=%s report=%s\n",
+		   obs.ptr_tag, obs.page_tags, obs.mem_tags,
+		   offset == min(from, to) ? "kept" : "lost",
+		   new != old ? "yes" : "no", obs.report);
+}
+
+static int vmalloc_skip_idle(void *unused)
+{
+	return 0;
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(kthread_stop_action, kthread_stop,
+			    struct task_struct *);
+KUNIT_DEFINE_ACTION_WRAPPER(put_task_struct_action, put_task_struct,
+			    struct task_struct *);
+
+/*
+ * A kthread that has its stack but never runs vmalloc_skip_idle(): it waits
+ * for its first wake-up, and kthread_stop() makes it exit instead.
+ */
+static struct task_struct *vmalloc_skip_kthread(struct kunit *test)
+{
+	struct task_struct *task;
+
+	task = kthread_create(vmalloc_skip_idle, NULL, "kunit_vmskip");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+				kthread_stop_action, task), 0);
+	return task;
+}
+
+/*
+ * With hardware tag-based KASAN, kernel stacks are match-all: pointer and
+ * pages. The software modes unpoison stacks as before: the bottom quarter of
+ * a stack that has barely run is accessible.
+ */
+static void expect_stack(struct kunit *test, const struct vm_struct *vm,
+			 const char *what)
+{
+	unsigned long i, bad = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	KUNIT_ASSERT_EQ(test, (unsigned long)vm->nr_pages,
+			THREAD_SIZE / PAGE_SIZE);
+
+	if (kasan_hw_tags_enabled()) {
+		KUNIT_EXPECT_EQ_MSG(test, (u8)get_tag(vm->addr),
+				    (u8)KASAN_TAG_KERNEL,
+				    "%s: the stack pointer is tagged", what);
+		for (i = 0; i < vm->nr_pages; i++)
+			bad += page_kasan_tag(vm->pages[i]) != KASAN_TAG_KERNEL;
+		KUNIT_EXPECT_EQ_MSG(test, bad, 0,
+				    "%s: %lu of %lu stack pages are not match-all",
+				    what, bad, (unsigned long)vm->nr_pages);
+	} else if (!IS_ENABLED(CONFIG_KASAN_HW_TAGS)) {
+		for (i = 0; i < THREAD_SIZE / 4; i += KASAN_GRANULE_SIZE)
+			bad += !kasan_byte_accessible(vm->addr + i);
+		KUNIT_EXPECT_EQ_MSG(test, bad, 0,
+				    "%s: %lu granules at the bottom of the stack are poisoned",
+				    what, bad);
+	}
+}
+
+/*
+ * A new kthread's stack. Prints:
+ *   observed: stack_page_tags=0xff|alloc|none|mixed
+ */
+static void vmap_stack_match_all(struct kunit *test)
+{
+	bool all_match_all = true, all_random = true;
+	struct task_struct *task;
+	struct vm_struct *vm;
+	unsigned long i;
+
+	if (!IS_ENABLED(CONFIG_VMAP_STACK))
+		kunit_skip(test, "Test requires CONFIG_VMAP_STACK=y");
+
+	if (IS_ENABLED(CONFIG_KASAN_HW_TAGS))
+		KUNIT_EXPECT_TRUE_MSG(test, THREADINFO_GFP & __GFP_SKIP_KASAN,
+				      "THREADINFO_GFP lacks __GFP_SKIP_KASAN");
+
+	task = vmalloc_skip_kthread(test);
+	vm = task_stack_vm_area(task);
+	expect_stack(test, vm, "new kthread");
+
+	for (i = 0; i < vm->nr_pages; i++) {
+		u8 tag = page_kasan_tag(vm->pages[i]);
+
+		all_match_all &= tag == KASAN_TAG_KERNEL;
+		all_random &= vmalloc_skip_tag_is(tag, TAG_RANDOM, tag);
+	}
+	kunit_info(test, "observed: stack_page_tags=%s\n",
+		   IS_ENABLED(CONFIG_KASAN_GENERIC) ? "none" :
+		   all_match_all ? "0xff" : all_random ? "alloc" : "mixed");
+}
+
+/* Puts a memory tag back when the test ends. */
+struct vmalloc_skip_tag_restore {
+	u8 *addr;
+	u8 tag;
+};
+
+static void vmalloc_skip_restore_tag(void *ctx)
+{
+	struct vmalloc_skip_tag_restore *restore = ctx;
+
+	vmalloc_skip_set_mem_tag(restore->addr, restore->tag);
+}
+
+/*
+ * One round of vmap_stack_cache_reuse. Returns whether a new kthread got the
+ * stack that an exited one left in the per-CPU cache, *@stamp_kept whether
+ * the reuse kept the memory tag that the test set on that stack.
+ */
+static bool vmalloc_skip_try_stack_reuse(struct kunit *test, bool *stamp_kept)
+{
+	struct vmalloc_skip_tag_restore *restore;
+	struct vmalloc_skip_page_refs *refs;
+	struct task_struct *victim, *heir;
+	struct vm_struct *vm, *heir_vm;
+	unsigned long i;
+
+	/*
+	 * Stacks are cached per CPU, by the CPU where their task exits, and
+	 * taken by the CPU that forks, which for kthreads is kthreadd's. Empty
+	 * the cache kthreadd takes from, and let the victim exit there.
+	 */
+	for (i = 0; i < VMALLOC_SKIP_STACK_CACHE_SLOTS; i++)
+		vmalloc_skip_kthread(test);
+
+	victim = vmalloc_skip_kthread(test);
+	get_task_struct(victim);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+				put_task_struct_action, victim), 0);
+	vm = task_stack_vm_area(victim);
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+
+	/*
+	 * Hold the stack pages: if the stack is not cached but freed, no other
+	 * stack can get them, so a kthread with these pages has the cached one.
+	 */
+	refs = vmalloc_skip_get_pages(test, vm->pages, vm->nr_pages);
+
+	kthread_bind(victim, task_cpu(kthreadd_task));
+	kunit_release_action(test, kthread_stop_action, victim);
+	for (i = 0; i < VMALLOC_SKIP_STACK_RELEASE_MS &&
+		    task_stack_vm_area(victim); i++)
+		msleep(1);
+	KUNIT_ASSERT_NULL_MSG(test, task_stack_vm_area(victim),
+			      "the exited kthread still holds its stack");
+	/* A stack the cache had no room for is retried from an RCU callback. */
+	rcu_barrier();
+
+	/*
+	 * Stamp the first granule of the cached stack with 0xfe, a tag that
+	 * no unpoisoning writes: with hardware tags, reusing the stack must
+	 * not rewrite memory tags.
+	 */
+	restore = kunit_kzalloc(test, sizeof(*restore), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, restore);
+	restore->addr = vmalloc_skip_linear(refs->pages[0]);
+	if (kasan_hw_tags_enabled()) {
+		restore->tag = vmalloc_skip_mem_tag(restore->addr);
+		vmalloc_skip_set_mem_tag(restore->addr, KASAN_TAG_INVALID);
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+					vmalloc_skip_restore_tag, restore), 0);
+	}
+
+	heir = vmalloc_skip_kthread(test);
+	heir_vm = task_stack_vm_area(heir);
+	KUNIT_ASSERT_NOT_NULL(test, heir_vm);
+	if (heir_vm->pages[0] != refs->pages[0])
+		return false;
+
+	KUNIT_EXPECT_PTR_EQ(test, heir_vm, vm);
+	for (i = 1; i < refs->nr_pages; i++)
+		KUNIT_EXPECT_PTR_EQ(test, heir_vm->pages[i], refs->pages[i]);
+	expect_stack(test, heir_vm, "reused stack");
+
+	*stamp_kept = vmalloc_skip_mem_tag(restore->addr) == KASAN_TAG_INVALID;
+	if (kasan_hw_tags_enabled())
+		KUNIT_EXPECT_TRUE_MSG(test, *stamp_kept,
+				      "reusing a cached stack rewrote its memory tags");
+	return true;
+}
+
+/*
+ * A kthread gets the stack an exited one left in the per-CPU cache. Prints:
+ *   observed: reuse=yes|no rounds=<n> stamp=kept|rewritten|n/a
+ */
+static void vmap_stack_cache_reuse(struct kunit *test)
+{
+	unsigned int rounds, cpus = num_online_cpus();
+	bool reused = false, stamp_kept = false;
+
+	if (!IS_ENABLED(CONFIG_VMAP_STACK))
+		kunit_skip(test, "Test requires CONFIG_VMAP_STACK=y");
+	/* Otherwise the stack goes with the task_struct, which is held. */
+	if (!IS_ENABLED(CONFIG_THREAD_INFO_IN_TASK))
+		kunit_skip(test, "Test requires CONFIG_THREAD_INFO_IN_TASK=y");
+
+	for (rounds = 1; !reused; rounds++) {
+		reused = vmalloc_skip_try_stack_reuse(test, &stamp_kept);
+		if (rounds == VMALLOC_SKIP_STACK_ATTEMPTS)
+			break;
+	}
+
+	kunit_info(test, "observed: reuse=%s rounds=%u stamp=%s\n",
+		   reused ? "yes" : "no", rounds,
+		   !reused || !kasan_hw_tags_enabled() ? "n/a" :
+		   stamp_kept ? "kept" : "rewritten");
+
+	if (reused)
+		return;
+	/* Nothing failed so far: a skip does not hide a failure. */
+	if (cpus == 1)
+		KUNIT_FAIL(test, "no cached stack was reused in %u rounds",
+			   rounds);
+	else
+		kunit_skip(test,
+			   "kthreadd did not reuse a cached stack in %u rounds on %u CPUs",
+			   rounds, cpus);
+}
+
+static void vmalloc_skip_pte_free_kernel(void *pte)
+{
+	pte_free_kernel(&init_mm, pte);
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(pagetable_free_action, pagetable_free,
+			    struct ptdesc *);
+
+static void expect_page_table_tag(struct kunit *test, u8 tag, const char *what)
+{
+	enum vmalloc_skip_tag want;
+
+	want = vmalloc_skip_page_alloc_tag(GFP_PGTABLE_KERNEL, PAGE_SIZE);
+	KUNIT_EXPECT_TRUE_MSG(test, vmalloc_skip_tag_is(tag, want, tag),
+			      "%s: page tag 0x%02x, expected %s", what, tag,
+			      vmalloc_skip_tag_wanted[want]);
+}
+
+/*
+ * Kernel page tables are allocated with GFP_PGTABLE_KERNEL, which carries
+ * __GFP_SKIP_KASAN: with hardware tags their pages are match-all. Prints:
+ *   observed: pte_page_tag=<tag> pagetable_page_tag=<tag>
+ */
+static void kernel_page_tables_match_all(struct kunit *test)
+{
+	struct ptdesc *ptdesc;
+	u8 pte_tag, table_tag;
+	pte_t *pte;
+
+	if (IS_ENABLED(CONFIG_KASAN_HW_TAGS))
+		KUNIT_EXPECT_TRUE_MSG(test,
+				      GFP_PGTABLE_KERNEL & __GFP_SKIP_KASAN,
+				      "GFP_PGTABLE_KERNEL lacks __GFP_SKIP_KASAN");
+
+	pte = pte_alloc_one_kernel(&init_mm);
+	KUNIT_ASSERT_NOT_NULL(test, pte);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+				vmalloc_skip_pte_free_kernel, pte), 0);
+	pte_tag = page_kasan_tag(virt_to_page(pte));
+	expect_page_table_tag(test, pte_tag, "pte_alloc_one_kernel()");
+
+	ptdesc = pagetable_alloc(GFP_PGTABLE_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, ptdesc);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+				pagetable_free_action, ptdesc), 0);
+	table_tag = page_kasan_tag(ptdesc_page(ptdesc));
+	expect_page_table_tag(test, table_tag, "pagetable_alloc()");
+
+	kunit_info(test, "observed: pte_page_tag=0x%02x pagetable_page_tag=0x%02x\n",
+		   pte_tag, table_tag);
+}
+
+static int vmalloc_skip_suite_init(struct kunit_suite *suite)
+{
+	const char *mode = IS_ENABLED(CONFIG_KASAN_HW_TAGS) ? "hw_tags" :
+			   IS_ENABLED(CONFIG_KASAN_SW_TAGS) ? "sw_tags" :
+			   "generic";
+
+	/*
+	 * Unlike the kasan suite, run when KASAN is disabled at boot too:
+	 * what vmalloc() does then is asserted like everything else.
+	 */
+	kasan_test_start_report_probe();
+
+	pr_info("mode=%s kasan=%s vmalloc=%s fault=%s init_on_alloc=%d init_on_free=%d cpus=%u\n",
+		mode, kasan_enabled() ? "on" : "off",
+		kasan_enabled() && kasan_vmalloc_enabled() ? "on" : "off",
+		!kasan_async_fault_possible() ? "sync" :
+		kasan_sync_fault_possible() ? "asymm" : "async",
+		want_init_on_alloc(0), want_init_on_free(), num_online_cpus());
+	return 0;
+}
+
+static void vmalloc_skip_suite_exit(struct kunit_suite *suite)
+{
+	kasan_test_stop_report_probe();
+}
+
+static void vmalloc_skip_test_exit(struct kunit *test)
+{
+	/* Fail a case on a report outside KUNIT_EXPECT_KASAN_RESULT()... */
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(test_status.report_found));
+	/* ... and that case only. */
+	WRITE_ONCE(test_status.report_found, false);
+	WRITE_ONCE(test_status.async_fault, false);
+}
+
+static struct kunit_case vmalloc_skip_test_cases[] = {
+	KUNIT_CASE_PARAM(vmalloc_matrix, vmalloc_matrix_gen_params),
+	KUNIT_CASE_PARAM(vrealloc_matrix, vrealloc_matrix_gen_params),
+	KUNIT_CASE(vmap_stack_match_all),
+	KUNIT_CASE(vmap_stack_cache_reuse),
+	KUNIT_CASE(kernel_page_tables_match_all),
+	{}
+};
+
+static struct kunit_suite vmalloc_skip_test_suite = {
+	.name = "kasan_vmalloc_skip",
+	.test_cases = vmalloc_skip_test_cases,
+	.exit = vmalloc_skip_test_exit,
+	.suite_init = vmalloc_skip_suite_init,
+	.suite_exit = vmalloc_skip_suite_exit,
+};
+
+kunit_test_suite(vmalloc_skip_test_suite);
