@@ -8,6 +8,8 @@
 #   make prepare     (re)assemble build/tree/BASE from base + series + overlay
 #   make kunit       build and run on the trees as they are (keeps hand edits)
 #   make summary     print the table of the last run again
+#   make series      write the mailable series per base to build/series/BASE/
+#   make checkpatch  checkpatch --strict over those series
 #
 # Variables: BASES="6.12 7.3"  MODES="generic sw_tags hw_tags"
 #   VARIANTS="default vmalloc_off ..." (boot variants of hw_tags)
@@ -69,11 +71,11 @@ RUN_KUNIT = pipeline/run_kunit.py --out $(BUILD)/out --results $(RESULTS) \
 	--make_option "CC=ccache aarch64-linux-gnu-gcc"
 
 .PHONY: all test setup fetch prepare assemble-if-stale kunit run summary \
-	selftest clean distclean
+	selftest series checkpatch clean distclean
 
 all: setup assemble-if-stale run
 
-test: setup selftest assemble-if-stale run
+test: setup selftest checkpatch run
 
 setup:
 	@pipeline/setup.sh $(if $(KERNEL_SRC),,$(BASES))
@@ -112,6 +114,20 @@ run:
 
 summary:
 	@pipeline/summary.py $(RESULTS)
+
+# The series as a maintainer gets it; also checks that git am of it onto a
+# clean git tree of the base gives the assembled tree exactly.
+series: assemble-if-stale
+	@for base in $(BASES); do \
+		pipeline/series.sh $(BUILD)/tree/$(call tree_name,$$base) $$base \
+			$(call src_of,$$base) $(BUILD)/series/$$base || exit 1; \
+	done
+
+checkpatch: series
+	@for base in $(BASES); do \
+		pipeline/checkpatch.sh $(BUILD)/tree/$(call tree_name,$$base) \
+			$(BUILD)/series/$$base || exit 1; \
+	done
 
 # Checks of the pipeline itself: bad input is refused with one clear line.
 selftest:

@@ -1,0 +1,23 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the tree's own scripts/checkpatch.pl --strict over every patch of a
+# series written by series.sh; any error, warning or check fails.
+#
+# Usage: pipeline/checkpatch.sh TREE SERIES_DIR
+set -eu
+[ $# -eq 2 ] || { echo "checkpatch: usage: checkpatch.sh TREE SERIES_DIR" >&2; exit 1; }
+tree=$1 dir=$(cd "$2" && pwd)
+bad=0
+for p in "$dir"/*.patch; do
+	case "$p" in */0000-cover-letter.patch) continue ;; esac
+	out=$(cd "$tree" && ./scripts/checkpatch.pl --strict "$p" 2>&1) || true
+	if echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
+		continue
+	fi
+	echo "$out" | grep -E '^(ERROR|WARNING|CHECK|#|\+)' | head -n 20
+	echo "checkpatch: $(basename "$p"): $(echo "$out" | grep '^total:')"
+	bad=$((bad + 1))
+done
+[ "$bad" -eq 0 ] || { echo "checkpatch: $bad patches of $dir are not clean" >&2; exit 1; }
+echo "checkpatch: $(ls "$dir"/*.patch | grep -vc '/0000-') patches of $dir clean (--strict)"
