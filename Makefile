@@ -110,6 +110,7 @@ run:
 		./$(RUN_KUNIT) --tree $(BUILD)/tree/$(call tree_name,$$base) \
 			--name $(call tree_name,$$base) || exit 1; \
 	done
+	@pipeline/semantics.py $(RESULTS) || true
 	@pipeline/summary.py $(RESULTS)
 
 summary:

@@ -11,7 +11,8 @@ die() { echo "setup: $*" >&2; exit 1; }
 
 # Packages from the machine's own suites (bookworm).
 pkgs="make gcc gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu bc flex bison
-libssl-dev libelf-dev ccache lcov python3 git rsync xz-utils binutils cpio"
+libssl-dev libelf-dev ccache lcov python3 python3-ply python3-git git rsync
+xz-utils binutils cpio"
 for base in "$@"; do
 	[ "$base" = 6.12 ] && pkgs="$pkgs linux-source-6.12"
 done
