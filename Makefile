@@ -10,6 +10,7 @@
 #   make summary     print the table of the last run again
 #   make series      write the mailable series per base to build/series/BASE/
 #   make checkpatch  checkpatch --strict over those series
+#   make mutants     show that broken variants of the series fail the matrix
 #
 # Variables: BASES="6.12 7.3"  MODES="generic sw_tags hw_tags"
 #   VARIANTS="default vmalloc_off ..." (boot variants of hw_tags)
@@ -71,7 +72,7 @@ RUN_KUNIT = pipeline/run_kunit.py --out $(BUILD)/out --results $(RESULTS) \
 	--make_option "CC=ccache aarch64-linux-gnu-gcc"
 
 .PHONY: all test setup fetch prepare assemble-if-stale kunit run summary \
-	selftest series checkpatch clean distclean
+	selftest series checkpatch mutants clean distclean
 
 all: setup assemble-if-stale run
 
@@ -128,6 +129,13 @@ checkpatch: series
 	@for base in $(BASES); do \
 		pipeline/checkpatch.sh $(BUILD)/tree/$(call tree_name,$$base) \
 			$(BUILD)/series/$$base || exit 1; \
+	done
+
+# Slow (an incremental hw_tags build per mutant), so not part of make test.
+mutants: assemble-if-stale
+	@for base in $(BASES); do \
+		pipeline/mutants.sh $$base $(BUILD)/tree/$(call tree_name,$$base) \
+			$(BUILD) || exit 1; \
 	done
 
 # Checks of the pipeline itself: bad input is refused with one clear line.

@@ -212,6 +212,7 @@ def main() -> int:
 	parser.add_argument('--make_option', action='append', default=[])
 	parser.add_argument('--no-build', action='store_true',
 			    help='boot the kernels already built')
+	parser.add_argument('--suite', help='run only this suite in every boot')
 	args = parser.parse_args()
 
 	modes = args.modes.split()
@@ -237,8 +238,11 @@ def main() -> int:
 			continue
 		for variant in (variants if mode == 'hw_tags' else ['default']):
 			print(f'run_kunit: {args.name} {mode} {variant}: booting', flush=True)
-			row = run_row(kunit, Row(args.name, mode, variant),
-				      HW_TAGS_VARIANTS[variant], args.attempts, args.results, known)
+			boot = HW_TAGS_VARIANTS[variant]
+			if args.suite:
+				boot = Variant(boot.kernel_args, (args.suite,))
+			row = run_row(kunit, Row(args.name, mode, variant), boot,
+				      args.attempts, args.results, known)
 			write_row(args.results, row)
 	return 0
 
