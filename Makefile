@@ -134,8 +134,8 @@ checkpatch: series
 # Slow (an incremental hw_tags build per mutant), so not part of make test.
 mutants: assemble-if-stale
 	@for base in $(BASES); do \
-		pipeline/mutants.sh $$base $(BUILD)/tree/$(call tree_name,$$base) \
-			$(BUILD) || exit 1; \
+		pipeline/mutants.sh $$base $(call tree_name,$$base) \
+			$(BUILD)/tree/$(call tree_name,$$base) $(BUILD) || exit 1; \
 	done
 
 # Checks of the pipeline itself: bad input is refused with one clear line.

@@ -8,11 +8,11 @@
 # line per mutant and exits non-zero if a mutant not listed as equivalent in
 # mutants/BASE/equivalent survives.
 #
-# Usage: pipeline/mutants.sh BASE TREE BUILD_DIR
+# Usage: pipeline/mutants.sh BASE NAME TREE BUILD_DIR  (NAME: the tree's name)
 set -eu
 die() { echo "mutants: $*" >&2; exit 1; }
-[ $# -eq 3 ] || die "usage: mutants.sh BASE TREE BUILD_DIR"
-base=$1 tree=$2 build=$3
+[ $# -eq 4 ] || die "usage: mutants.sh BASE NAME TREE BUILD_DIR"
+base=$1 name_of_tree=$2 tree=$3 build=$4
 repo=$(cd "$(dirname "$0")/.." && pwd)
 dir=$repo/mutants/$base
 [ -d "$dir" ] || die "no mutants for base $base ($dir)"
@@ -26,7 +26,7 @@ for m in "$dir"/*.patch; do
 	git -C "$tree" apply "$m" || die "$name does not apply to $tree"
 	results=$build/mutants/$base/$name
 	rm -rf "$results"
-	"$repo/pipeline/run_kunit.py" --tree "$tree" --name "$base" \
+	"$repo/pipeline/run_kunit.py" --tree "$tree" --name "$name_of_tree" \
 		--out "$build/out" --results "$results" --modes hw_tags \
 		--variants default --attempts 1 --suite kasan_vmalloc_skip \
 		--make_option "CC=ccache aarch64-linux-gnu-gcc" >/dev/null

@@ -4,7 +4,8 @@
 # Write the mailable series of an assembled tree: every commit after the
 # base one, with git format-patch --cover-letter. The cover letter's subject
 # and body come from patches/BASE/cover-letter (first paragraph: subject),
-# through git's branch description.
+# through git's branch description; the subject prefix from
+# patches/BASE/subject-prefix (e.g. "PATCH 6.12.y").
 #
 # Then prove a maintainer gets the same tree: the series is applied with
 # git am to a fresh git copy of the pristine base, and the resulting tree
@@ -29,7 +30,11 @@ root=$(git -C "$tree" rev-list --max-parents=0 HEAD)
 branch=$(git -C "$tree" symbolic-ref --short HEAD)
 git -C "$tree" config "branch.$branch.description" "$(cat "$cover")"
 rm -rf "$out"
-git -C "$tree" format-patch -q --cover-letter --cover-from-description=subject \
+prefix=$(cat "$repo/patches/$base/subject-prefix" 2>/dev/null || echo PATCH)
+git -C "$tree" -c user.name="KASAN vmalloc-skip project" \
+	-c user.email=kasan-vmalloc-skip@example.org \
+	format-patch -q --cover-letter --cover-from-description=subject \
+	--subject-prefix="$prefix" \
 	--thread --base="$root" -o "$out" "$root..HEAD"
 echo "series: $out: $(ls "$out" | wc -l) files (cover letter included)"
 
