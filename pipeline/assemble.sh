@@ -57,7 +57,11 @@ inputs_hash() {
 	{
 		source_id
 		echo "skip: ${SKIP_PATCHES:-}"
-		cat "$series_dir/series" "$series_dir"/*.patch "$series_dir"/*.msg 2>/dev/null
+		cat "$series_dir/series"
+		sed -n 's/^\([^#][^ ]*\).*/\1/p' "$series_dir/series" |
+		while read -r name; do
+			cat "$series_dir/$name" 2>/dev/null || echo "missing: $name"
+		done
 		for f in $(overlay_files); do
 			echo "$f"
 			cat "$repo/$f"

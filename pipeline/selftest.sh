@@ -77,6 +77,10 @@ check "overlay file folded into its patch" \
 check "assembled tree is stamped" test -f "$tmp/tree/.git/vmalloc-skip-assembled"
 out=$(pipeline/assemble.sh --if-stale "$src" 6.12 "$tmp/tree" 2>&1)
 check "unchanged inputs are not re-assembled" test "$out" = "assemble: $tmp/tree is up to date"
+echo 'int t2;' >> "$ov/mm/kasan/t.c"
+out=$(pipeline/assemble.sh --if-stale "$src" 6.12 "$tmp/tree" 2>&1)
+check "an edited overlay file is re-assembled" \
+	test "$(git -C "$tmp/tree" show HEAD~1:mm/kasan/t.c 2>/dev/null | tail -n 1)" = "int t2;"
 echo 'int edit;' >> "$tmp/tree/mm/vmalloc.c"
 expect_error "hand edits are kept" "has uncommitted edits" \
 	pipeline/assemble.sh "$src" 6.12 "$tmp/tree"

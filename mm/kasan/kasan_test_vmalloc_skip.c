@@ -114,6 +114,12 @@
 /* Rounds of dirtying before a zeroing check gives up (see expect_zeroed()). */
 #define VMALLOC_SKIP_ZERO_ATTEMPTS	3
 
+/*
+ * Pages the software modes may take for the shadow of a new vmalloc area
+ * before its data pages: enough for the shadow of THREAD_SIZE and its guard.
+ */
+#define VMALLOC_SKIP_SHADOW_DECOYS	8
+
 /* NR_CACHED_STACKS in kernel/fork.c. */
 #define VMALLOC_SKIP_STACK_CACHE_SLOTS	2
 
@@ -861,11 +867,16 @@ static void vmalloc_skip_pin_cpu(struct kunit *test)
  * @alloc: the allocation that was filled and freed.
  * @block_pfn: first pfn of a page block filled and freed as well.
  * @block_pages: number of pages in that block, 0 if there is none.
+ * @decoys: single pages filled and freed after @alloc, see
+ *	vmalloc_skip_dirty().
+ * @nr_decoys: number of @decoys.
  */
 struct vmalloc_skip_dirt {
 	struct vmalloc_skip_alloc *alloc;
 	unsigned long block_pfn;
 	unsigned long block_pages;
+	struct page *decoys[VMALLOC_SKIP_SHADOW_DECOYS];
+	unsigned int nr_decoys;
 };
 
 /*
@@ -882,10 +893,31 @@ static void vmalloc_skip_dirty(struct kunit *test,
 	struct page *block;
 	unsigned long i;
 
+	/*
+	 * In the software modes, a new vmalloc area first gets shadow pages,
+	 * from the same per-CPU lists, and would take the freshest dirt.
+	 * Dirty pages freed last, on top of the allocation's, feed the
+	 * shadow instead; whatever the shadow leaves of them is still dirt.
+	 * The shadow is allocated with GFP_KERNEL, whatever @gfp is.
+	 */
+	dirt->nr_decoys = 0;
+	while (IS_ENABLED(CONFIG_KASAN_VMALLOC) &&
+	       !IS_ENABLED(CONFIG_KASAN_HW_TAGS) &&
+	       dirt->nr_decoys < VMALLOC_SKIP_SHADOW_DECOYS) {
+		struct page *decoy = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+
+		if (!decoy)
+			break;
+		memset(vmalloc_skip_linear(decoy), VMALLOC_SKIP_DIRT, PAGE_SIZE);
+		dirt->decoys[dirt->nr_decoys++] = decoy;
+	}
+
 	for (i = 0; i < alloc->nr_pages; i++)
 		memset(vmalloc_skip_linear(alloc->pages[i]), VMALLOC_SKIP_DIRT,
 		       PAGE_SIZE);
 	vmalloc_skip_release(test, alloc);
+	for (i = 0; i < dirt->nr_decoys; i++)
+		__free_page(dirt->decoys[i]);
 
 	dirt->alloc = alloc;
 	dirt->block_pages = 0;
@@ -926,6 +958,14 @@ static unsigned long vmalloc_skip_reused(const struct vmalloc_skip_alloc *alloc,
 		struct page *page = alloc->pages[i];
 
 		if (page_to_pfn(page) - dirt->block_pfn < dirt->block_pages) {
+			reused++;
+			continue;
+		}
+		for (j = 0; j < dirt->nr_decoys; j++) {
+			if (dirt->decoys[j] == page)
+				break;
+		}
+		if (j < dirt->nr_decoys) {
 			reused++;
 			continue;
 		}
