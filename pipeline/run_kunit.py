@@ -16,6 +16,7 @@ Each (base, mode, variant) row leaves in the results directory:
 """
 
 import argparse
+import fnmatch
 import json
 import os
 import shutil
@@ -86,19 +87,23 @@ def leaf_cases(group: dict, prefix: str = '') -> Iterator[Tuple[str, str]]:
 
 
 def read_known(path: Optional[str]) -> Dict[str, str]:
-	"""Known failures: 'BASE MODE VARIANT CASE  cause...' per line."""
+	"""Known failures: 'BASE MODE VARIANT CASE -- cause' per line.
+
+	CASE may hold spaces (parameter descriptions do); each of the four
+	fields may be a shell glob (fnmatch).
+	"""
 	known: Dict[str, str] = {}
 	if not path or not os.path.exists(path):
 		return known
 	with open(path) as f:
 		for line in f:
-			line = line.split('#', 1)[0].strip()
-			if not line:
+			line = line.strip()
+			if not line or line.startswith('#'):
 				continue
-			words = line.split(None, 4)
-			if len(words) < 5:
-				die(f'{path}: a known failure needs BASE MODE VARIANT CASE CAUSE: {line}')
-			known[' '.join(words[:4])] = words[4]
+			what, _, cause = line.partition(' -- ')
+			if len(what.split(None, 3)) < 4 or not cause.strip():
+				die(f'{path}: a known failure needs BASE MODE VARIANT CASE -- CAUSE: {line}')
+			known[' '.join(what.split(None, 3))] = cause.strip()
 	return known
 
 
@@ -185,7 +190,8 @@ def run_row(kunit: Kunit, row: Row, variant: Variant, attempts: int,
 	for case, statuses in sorted(history.items()):
 		if failed_every_boot and case in failed_every_boot:
 			key = f'{row.base} {row.mode} {row.variant} {case}'
-			(row.known if key in known else row.failed).append(case)
+			listed = any(fnmatch.fnmatchcase(key, k) for k in known)
+			(row.known if listed else row.failed).append(case)
 		elif any(s in KUNIT_FAILED for s in statuses):
 			row.flaky.append(case)
 		elif 'PASS' in statuses:

@@ -114,13 +114,6 @@
 /* Rounds of dirtying before a zeroing check gives up (see expect_zeroed()). */
 #define VMALLOC_SKIP_ZERO_ATTEMPTS	3
 
-/*
- * Dirty pages freed on top of a dirtied allocation in the software modes,
- * where a new vmalloc area takes fresh pages (its shadow among them) before
- * its data pages. 8 were not enough on 6.12 generic; 256 is 1 MiB.
- */
-#define VMALLOC_SKIP_SHADOW_DECOYS	256
-
 /* NR_CACHED_STACKS in kernel/fork.c. */
 #define VMALLOC_SKIP_STACK_CACHE_SLOTS	2
 
@@ -868,16 +861,11 @@ static void vmalloc_skip_pin_cpu(struct kunit *test)
  * @alloc: the allocation that was filled and freed.
  * @block_pfn: first pfn of a page block filled and freed as well.
  * @block_pages: number of pages in that block, 0 if there is none.
- * @decoys: single pages filled and freed after @alloc, see
- *	vmalloc_skip_dirty(); an array of VMALLOC_SKIP_SHADOW_DECOYS.
- * @nr_decoys: number of @decoys.
  */
 struct vmalloc_skip_dirt {
 	struct vmalloc_skip_alloc *alloc;
 	unsigned long block_pfn;
 	unsigned long block_pages;
-	struct page **decoys;
-	unsigned int nr_decoys;
 };
 
 /*
@@ -894,38 +882,10 @@ static void vmalloc_skip_dirty(struct kunit *test,
 	struct page *block;
 	unsigned long i;
 
-	/*
-	 * In the software modes, a new vmalloc area first gets shadow pages,
-	 * from the same per-CPU lists, and would take the freshest dirt.
-	 * Dirty pages freed last, on top of the allocation's, feed the
-	 * shadow and anything else that comes first; whatever they leave
-	 * is still dirt.
-	 * The shadow is allocated with GFP_KERNEL, whatever @gfp is.
-	 */
-	dirt->nr_decoys = 0;
-	if (IS_ENABLED(CONFIG_KASAN_VMALLOC) &&
-	    !IS_ENABLED(CONFIG_KASAN_HW_TAGS) && !dirt->decoys) {
-		dirt->decoys = kunit_kcalloc(test, VMALLOC_SKIP_SHADOW_DECOYS,
-					     sizeof(*dirt->decoys), GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, dirt->decoys);
-	}
-	while (IS_ENABLED(CONFIG_KASAN_VMALLOC) &&
-	       !IS_ENABLED(CONFIG_KASAN_HW_TAGS) &&
-	       dirt->nr_decoys < VMALLOC_SKIP_SHADOW_DECOYS) {
-		struct page *decoy = alloc_page(GFP_KERNEL | __GFP_NOWARN);
-
-		if (!decoy)
-			break;
-		memset(vmalloc_skip_linear(decoy), VMALLOC_SKIP_DIRT, PAGE_SIZE);
-		dirt->decoys[dirt->nr_decoys++] = decoy;
-	}
-
 	for (i = 0; i < alloc->nr_pages; i++)
 		memset(vmalloc_skip_linear(alloc->pages[i]), VMALLOC_SKIP_DIRT,
 		       PAGE_SIZE);
 	vmalloc_skip_release(test, alloc);
-	for (i = 0; i < dirt->nr_decoys; i++)
-		__free_page(dirt->decoys[i]);
 
 	dirt->alloc = alloc;
 	dirt->block_pages = 0;
@@ -969,14 +929,6 @@ static unsigned long vmalloc_skip_reused(const struct vmalloc_skip_alloc *alloc,
 			reused++;
 			continue;
 		}
-		for (j = 0; j < dirt->nr_decoys; j++) {
-			if (dirt->decoys[j] == page)
-				break;
-		}
-		if (j < dirt->nr_decoys) {
-			reused++;
-			continue;
-		}
 		for (j = 0; j < dirt->alloc->nr_pages; j++) {
 			if (dirt->alloc->pages[j] == page) {
 				reused++;
@@ -1014,7 +966,7 @@ expect_zeroed(struct kunit *test, const struct vmalloc_matrix_cell *cell,
 	bool verify = exp->zeroed && !exp->no_control;
 	unsigned long dirty = 0, reused = 0;
 	struct vmalloc_skip_alloc *alloc;
-	struct vmalloc_skip_dirt dirt = {};
+	struct vmalloc_skip_dirt dirt;
 	unsigned int attempt;
 	size_t offset;
 
