@@ -65,9 +65,12 @@ def main() -> int:
 	print()
 	for r in rows:
 		name = f"{r['base']} {r['mode']} {r['variant']}"
-		for column in ('failed', 'crashed', 'flaky', 'known'):
+		for column in ('failed', 'crashed', 'flaky'):
 			for case in r[column]:
 				print(f'  {column}: {name}: {case}')
+		if r['known']:
+			print(f"  known: {name}: {len(r['known'])} cases listed in "
+			      'pipeline/known-failures.txt, e.g. ' + r['known'][0])
 
 	total = {c: sum(len(r[c]) for r in rows) for c in COLUMNS}
 	print(f'\nresults: {os.path.abspath(args.results)} '
