@@ -220,6 +220,8 @@ def main() -> int:
 			    help='boot the kernels already built')
 	parser.add_argument('--suite', help='run only this suite in every boot')
 	args = parser.parse_args()
+	# kunit.py runs in the tree: give it absolute paths.
+	args.results = os.path.abspath(args.results)
 
 	modes = args.modes.split()
 	for mode in modes:
