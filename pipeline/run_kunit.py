@@ -113,11 +113,12 @@ class Kunit:
 	def __init__(self, args: argparse.Namespace, mode: str) -> None:
 		self.tree = os.path.abspath(args.tree)
 		self.mode = mode
-		self.build_dir = os.path.abspath(os.path.join(args.out, f'{args.name}-{mode}'))
+		self.build_dir = os.path.abspath(os.path.join(
+			args.out, f'{args.name}-{mode}{args.build_suffix}'))
 		self.common = [
 			'--arch=arm64', '--cross_compile=aarch64-linux-gnu-',
 			f'--build_dir={self.build_dir}',
-			'--qemu_config=tools/testing/kunit/qemu_configs/arm64_mte.py',
+			f'--qemu_config={args.qemu_config}',
 		]
 		self.kunitconfigs = ['--kunitconfig=mm/kasan/.kunitconfig',
 				     f'--kunitconfig=tools/testing/kunit/configs/kasan_{mode}.config']
@@ -216,12 +217,19 @@ def main() -> int:
 	parser.add_argument('--kunitconfig', action='append', default=[],
 			    help='extra kunitconfig fragment, e.g. for coverage')
 	parser.add_argument('--make_option', action='append', default=[])
+	parser.add_argument('--build-suffix', default='',
+			    help='appended to the build directories, e.g. -gcov')
+	parser.add_argument('--qemu_config',
+			    default='tools/testing/kunit/qemu_configs/arm64_mte.py',
+			    help='QEMU config for kunit.py (relative to the tree)')
 	parser.add_argument('--no-build', action='store_true',
 			    help='boot the kernels already built')
 	parser.add_argument('--suite', help='run only this suite in every boot')
 	args = parser.parse_args()
 	# kunit.py runs in the tree: give it absolute paths.
 	args.results = os.path.abspath(args.results)
+	if os.path.exists(args.qemu_config):
+		args.qemu_config = os.path.abspath(args.qemu_config)
 
 	modes = args.modes.split()
 	for mode in modes:

@@ -113,5 +113,31 @@ check "summary fails on a crash" test $? -ne 0
 check "summary closing line" test "$(echo "$out" | tail -n 1)" = "2 passed, 1 failed, 1 skipped"
 expect_error "summary of nothing" "nothing ran" pipeline/summary.py "$tmp/empty"
 
+# Coverage: missing tools, no data, and data of another build are refused.
+expect_error "lcov missing" "lcov-not-installed not found" \
+	env LCOV=lcov-not-installed coverage/run.sh 6.12 "$tmp/tree" "$tmp" "$tmp/cov" generic default
+expect_error "genhtml missing" "genhtml-not-installed not found" \
+	env GENHTML=genhtml-not-installed coverage/run.sh 6.12 "$tmp/tree" "$tmp" "$tmp/cov" generic default
+gcda() { coverage/gcda.py --log "$1" --build-dir "$tmp/out" --capture-dir "$tmp/capture" \
+	--info "$tmp/x.info" --test-name x; }
+mkdir -p "$tmp/out/mm"
+printf 'oncg\0\0\0\0AAAA' > "$tmp/out/mm/x.gcno"
+printf 'KTAP version 1\nok 1 kasan_vmalloc_skip\n' > "$tmp/nodata.log"
+expect_error "no coverage data" "no complete gcov data" gcda "$tmp/nodata.log"
+printf 'gcov-data: error cannot mount debugfs\n' > "$tmp/guest.log"
+expect_error "guest could not copy" "could not copy its gcov data" gcda "$tmp/guest.log"
+frame() {	# frame DIR STAMP: a one-file console log of mm/x.gcda
+	printf 'gcov-data: begin /sys/kernel/debug/gcov%s/mm/x.gcda 12\n' "$1"
+	printf 'gcov-data: %s\n' "$(printf 'adcg\0\0\0\0%s' "$2" | od -An -tx1 | tr -d ' \n')"
+	printf 'gcov-data: end /sys/kernel/debug/gcov%s/mm/x.gcda\ngcov-data: done 1\n' "$1"
+}
+frame "$tmp/out" BBBB > "$tmp/stamp.log"
+expect_error "data of another build" "from another build" gcda "$tmp/stamp.log"
+frame "$tmp/elsewhere" AAAA > "$tmp/dir.log"
+expect_error "data of another directory" "is not from the build" gcda "$tmp/dir.log"
+mkdir -p "$tmp/emptycov/info"
+expect_error "report of nothing" "no coverage data" \
+	coverage/report.py --tree "$tmp/tree" --name 6.12 --covdir "$tmp/emptycov"
+
 echo "selftest: $passed checks passed, $failed failed"
 [ "$failed" -eq 0 ]

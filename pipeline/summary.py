@@ -24,23 +24,32 @@ from typing import List
 COLUMNS = ('passed', 'failed', 'skipped', 'flaky', 'known', 'crashed')
 
 
+def run_label(results: str) -> str:
+	"""What a results directory holds: its LABEL file, else "kunit"."""
+	try:
+		with open(os.path.join(results, 'LABEL')) as f:
+			return f.read().strip()
+	except FileNotFoundError:
+		return 'kunit'
+
+
 def load_rows(results: str) -> List[dict]:
 	rows = []
 	for path in sorted(glob.glob(os.path.join(results, '*.summary.json'))):
 		with open(path) as f:
-			rows.append(json.load(f))
+			rows.append(dict(json.load(f), run=run_label(results)))
 	order = {'generic': 0, 'sw_tags': 1, 'hw_tags': 2}
 	rows.sort(key=lambda r: (r['base'], order.get(r['mode'], 9),
 				 r['variant'] != 'default', r['variant']))
 	return rows
 
 
-def table(rows: List[dict]) -> List[str]:
-	head = ['base', 'mode', 'variant', 'boots'] + list(COLUMNS)
+def table(rows: List[dict], runs: bool) -> List[str]:
+	head = ['run'] * runs + ['base', 'mode', 'variant', 'boots'] + list(COLUMNS)
 	lines = ['| ' + ' | '.join(head) + ' |',
 		 '|' + '---|' * len(head)]
 	for r in rows:
-		cells = [r['base'], r['mode'], r['variant'], str(r['boots'])]
+		cells = [r['run']] * runs + [r['base'], r['mode'], r['variant'], str(r['boots'])]
 		cells += [str(len(r[c])) for c in COLUMNS]
 		lines.append('| ' + ' | '.join(cells) + ' |')
 	return lines
@@ -48,23 +57,29 @@ def table(rows: List[dict]) -> List[str]:
 
 def main() -> int:
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	parser.add_argument('results', help='directory run_kunit.py wrote to')
+	parser.add_argument('results', nargs='+',
+			    help='directories run_kunit.py wrote to (the first gets summary.md)')
 	args = parser.parse_args()
 
-	rows = load_rows(args.results)
-	if not rows:
-		print(f'summary: no results in {args.results}: nothing ran', file=sys.stderr)
-		print('0 passed, 1 failed, 0 skipped')
-		return 1
+	rows = []
+	for results in args.results:
+		found = load_rows(results)
+		if not found:
+			print(f'summary: no results in {results}: nothing ran', file=sys.stderr)
+			print('0 passed, 1 failed, 0 skipped')
+			return 1
+		rows += found
 
-	lines = table(rows)
-	with open(os.path.join(args.results, 'summary.md'), 'w') as f:
+	lines = table(rows, runs=len(args.results) > 1)
+	with open(os.path.join(args.results[0], 'summary.md'), 'w') as f:
 		f.write('\n'.join(lines) + '\n')
 	print()
 	print('\n'.join(lines))
 	print()
 	for r in rows:
 		name = f"{r['base']} {r['mode']} {r['variant']}"
+		if len(args.results) > 1:
+			name = f"{r['run']} {name}"
 		for column in ('failed', 'crashed', 'flaky'):
 			for case in r[column]:
 				print(f'  {column}: {name}: {case}')
@@ -73,7 +88,7 @@ def main() -> int:
 			      'pipeline/known-failures.txt, e.g. ' + r['known'][0])
 
 	total = {c: sum(len(r[c]) for r in rows) for c in COLUMNS}
-	print(f'\nresults: {os.path.abspath(args.results)} '
+	print('\nresults: ' + ' '.join(os.path.abspath(r) for r in args.results) + ' '
 	      '(ROW.json: kunit.py JSON; ROW.N.log: kernel log of boot N)')
 	if total['known'] or total['flaky']:
 		print(f"{total['flaky']} flaky (counted as passed), "
