@@ -11,6 +11,9 @@
 #   make series      write the mailable series per base to build/series/BASE/
 #   make checkpatch  checkpatch --strict over those series
 #   make mutants     show that broken variants of the series fail the matrix
+#   make coverage    lcov report of the matrix per base, and the diff gate
+#   make bench       6.12 hw_tags without and with the series: tag stores,
+#                    instructions and wall time per workload (build/bench/)
 #
 # Variables: BASES="6.12 7.3"  MODES="generic sw_tags hw_tags"
 #   VARIANTS="default vmalloc_off ..." (boot variants of hw_tags)
@@ -72,11 +75,21 @@ RUN_KUNIT = pipeline/run_kunit.py --out $(BUILD)/out --results $(RESULTS) \
 	--make_option "CC=ccache aarch64-linux-gnu-gcc"
 
 .PHONY: all test setup fetch prepare assemble-if-stale kunit run summary \
-	selftest series checkpatch mutants clean distclean
+	selftest series checkpatch mutants coverage coverage-run bench \
+	clean distclean
 
 all: setup assemble-if-stale run
 
-test: setup selftest checkpatch run
+# The closing summary covers the matrix run and the coverage run; a failure
+# in either still lets the other run, and fails make test.
+test: setup selftest checkpatch
+	@status=0; \
+	$(MAKE) -s run || status=1; \
+	$(MAKE) -s coverage-run || status=1; \
+	echo; echo "== all runs =="; \
+	pipeline/summary.py $(RESULTS) $(foreach b,$(BASES),$(BUILD)/coverage/$(call tree_name,$(b))/results) \
+		|| status=1; \
+	exit $$status
 
 setup:
 	@pipeline/setup.sh $(if $(KERNEL_SRC),,$(BASES))
@@ -137,6 +150,29 @@ mutants: assemble-if-stale
 		pipeline/mutants.sh $$base $(call tree_name,$$base) \
 			$(BUILD)/tree/$(call tree_name,$$base) $(BUILD) || exit 1; \
 	done
+
+# Coverage kernels (build directories OUT/BASE-MODE-gcov), the matrix in
+# every mode and variant, an lcov report per base in build/coverage/BASE/.
+coverage: assemble-if-stale coverage-run
+
+coverage-run:
+	@pipeline/check-qemu.sh
+	@status=0; for base in $(BASES); do \
+		coverage/run.sh $(call tree_name,$$base) \
+			$(BUILD)/tree/$(call tree_name,$$base) $(BUILD)/out \
+			$(BUILD)/coverage/$(call tree_name,$$base) \
+			"$(MODES)" "$(VARIANTS)" $(ATTEMPTS) || status=1; \
+	done; exit $$status
+
+# Two 6.12 hw_tags kernels from one config, both with the benchmark patch
+# of bench/patches/6.12/ (never applied to the test kernels), one without
+# the series and one with it; trees, builds, logs and bench.md in
+# build/bench/. Slow, so not part of make test. BENCH_ARGS="--no-build" boots
+# the kernels already built; see bench/bench.py --help.
+bench: BASES := 6.12
+bench: fetch
+	@pipeline/check-qemu.sh
+	@bench/bench.py --build $(BUILD) $(BENCH_ARGS)
 
 # Checks of the pipeline itself: bad input is refused with one clear line.
 selftest:
