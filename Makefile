@@ -11,6 +11,7 @@
 #   make series      write the mailable series per base to build/series/BASE/
 #   make checkpatch  checkpatch --strict over those series
 #   make mutants     show that broken variants of the series fail the matrix
+#   make bisect      build every commit of each series in every mode
 #   make coverage    lcov report of the matrix per base, and the diff gate
 #   make bench       6.12 hw_tags without and with the series: tag stores,
 #                    instructions and wall time per workload (build/bench/)
@@ -75,7 +76,7 @@ RUN_KUNIT = pipeline/run_kunit.py --out $(BUILD)/out --results $(RESULTS) \
 	--make_option "CC=ccache aarch64-linux-gnu-gcc"
 
 .PHONY: all test setup fetch prepare assemble-if-stale kunit run summary \
-	selftest series checkpatch mutants coverage coverage-run bench \
+	selftest series checkpatch mutants bisect coverage coverage-run bench \
 	clean distclean
 
 all: setup assemble-if-stale run
@@ -149,6 +150,13 @@ mutants: assemble-if-stale
 	@for base in $(BASES); do \
 		pipeline/mutants.sh $$base $(call tree_name,$$base) \
 			$(BUILD)/tree/$(call tree_name,$$base) $(BUILD) || exit 1; \
+	done
+
+# Slow (a build per commit and mode), so not part of make test.
+bisect: assemble-if-stale
+	@for base in $(BASES); do \
+		pipeline/bisect.sh $$base $(BUILD)/tree/$(call tree_name,$$base) \
+			$(BUILD) "$(MODES)" || exit 1; \
 	done
 
 # Coverage kernels (build directories OUT/BASE-MODE-gcov), the matrix in
