@@ -71,7 +71,8 @@
  *   page_tags  0xff | ptr | alloc | none | mixed
  *   mem_tags   ptr+redzone | page | unchecked | mismatch
  *   zeroed     yes | no
- *   control    dirty | clean | init_on_alloc | init_on_free | not-needed
+ *   control    dirty | clean | init_on_alloc | init_on_free |
+ *              shadow-scratch | not-needed
  *   metadata   tagged | match-all | accessible | mismatch
  *   report     yes | no | n/a      (n/a: no in-page redzone to access)
  *   free       poisoned | kept | mixed | n/a
@@ -511,6 +512,20 @@ static enum vmalloc_skip_tag vmalloc_skip_page_alloc_tag(gfp_t gfp,
 	return vmalloc_skip_sampled(size) ? TAG_UNCHECKED : TAG_RANDOM;
 }
 
+/*
+ * Generic and sw_tags KASAN map shadow for every new vmap area before its
+ * pages are allocated, and __kasan_populate_vmalloc() borrows a scratch page
+ * for that with __GFP_ZERO, freeing it just before vmalloc() allocates. On
+ * the pinned CPU that zeroed page is the first one an allocation from the
+ * same (unmovable) free list gets: pages[0] is zero whatever was asked.
+ */
+static bool vmalloc_skip_shadow_scratch(gfp_t gfp)
+{
+	return IS_ENABLED(CONFIG_KASAN_VMALLOC) &&
+	       !IS_ENABLED(CONFIG_KASAN_HW_TAGS) && kasan_enabled() &&
+	       gfp_migratetype(gfp) == MIGRATE_UNMOVABLE;
+}
+
 /**
  * vmalloc_skip_expected - the semantics table of the file comment
  * @gfp: mask passed to the entry point.
@@ -535,6 +550,8 @@ static struct vmalloc_skip_expect vmalloc_skip_expected(gfp_t gfp,
 		exp.no_control = "init_on_alloc";
 	else if (want_init_on_free())
 		exp.no_control = "init_on_free";
+	else if (vmalloc_skip_shadow_scratch(gfp) && size <= PAGE_SIZE)
+		exp.no_control = "shadow-scratch";
 
 	if (IS_ENABLED(CONFIG_KASAN_HW_TAGS)) {
 		bool tagged = vm && normal && !skip;
@@ -902,12 +919,22 @@ static void vmalloc_skip_dirty(struct kunit *test,
 	__free_pages(block, order);
 }
 
+/*
+ * The first page that can show whether an allocation with @gfp was zeroed:
+ * not the zeroed scratch page of vmalloc_skip_shadow_scratch().
+ */
+static unsigned long vmalloc_skip_first_witness(gfp_t gfp)
+{
+	return vmalloc_skip_shadow_scratch(gfp) ? 1 : 0;
+}
+
 /* Number of pages whose share of the object holds nothing but dirt. */
-static unsigned long vmalloc_skip_dirty_pages(const struct vmalloc_skip_alloc *alloc)
+static unsigned long vmalloc_skip_dirty_pages(const struct vmalloc_skip_alloc *alloc,
+					      gfp_t gfp)
 {
 	unsigned long i, dirty = 0;
 
-	for (i = 0; i < alloc->nr_pages; i++)
+	for (i = vmalloc_skip_first_witness(gfp); i < alloc->nr_pages; i++)
 		if (!memchr_inv(vmalloc_skip_linear(alloc->pages[i]),
 				VMALLOC_SKIP_DIRT,
 				vmalloc_skip_bytes_in_page(alloc, i)))
@@ -918,11 +945,12 @@ static unsigned long vmalloc_skip_dirty_pages(const struct vmalloc_skip_alloc *a
 
 /* Number of pages of @alloc that were filled with dirt and freed before. */
 static unsigned long vmalloc_skip_reused(const struct vmalloc_skip_alloc *alloc,
-					 const struct vmalloc_skip_dirt *dirt)
+					 const struct vmalloc_skip_dirt *dirt,
+					 gfp_t gfp)
 {
 	unsigned long i, j, reused = 0;
 
-	for (i = 0; i < alloc->nr_pages; i++) {
+	for (i = vmalloc_skip_first_witness(gfp); i < alloc->nr_pages; i++) {
 		struct page *page = alloc->pages[i];
 
 		if (page_to_pfn(page) - dirt->block_pfn < dirt->block_pages) {
@@ -953,8 +981,9 @@ static unsigned long vmalloc_skip_reused(const struct vmalloc_skip_alloc *alloc,
  * VMALLOC_SKIP_ZERO_ATTEMPTS rounds, the cell fails.
  *
  * With init_on_alloc=1 every allocation is zeroed and with init_on_free=1
- * freed memory is zeroed: no control can see dirt, the zeroing assertion
- * stands alone and the diagnostic line says why.
+ * freed memory is zeroed, and a one-page allocation of generic or sw_tags
+ * KASAN always gets the zeroed shadow scratch page: no control can see dirt,
+ * the zeroing assertion stands alone and the diagnostic line says why.
  */
 static struct vmalloc_skip_alloc *
 expect_zeroed(struct kunit *test, const struct vmalloc_matrix_cell *cell,
@@ -981,7 +1010,7 @@ expect_zeroed(struct kunit *test, const struct vmalloc_matrix_cell *cell,
 			struct vmalloc_skip_alloc *control;
 
 			control = vmalloc_skip_alloc(test, cell, control_gfp);
-			dirty = vmalloc_skip_dirty_pages(control);
+			dirty = vmalloc_skip_dirty_pages(control, control_gfp);
 			vmalloc_skip_dirty(test, control, control_gfp, &dirt);
 			if (!dirty && !last)
 				continue;
@@ -990,7 +1019,7 @@ expect_zeroed(struct kunit *test, const struct vmalloc_matrix_cell *cell,
 		alloc = vmalloc_skip_alloc(test, cell, gfp);
 		if (!verify)
 			break;
-		reused = vmalloc_skip_reused(alloc, &dirt);
+		reused = vmalloc_skip_reused(alloc, &dirt, gfp);
 		if ((dirty && reused) || last)
 			break;
 		vmalloc_skip_release(test, alloc);
