@@ -45,6 +45,7 @@ NOT_GATED = ('mm/kasan/kasan_test*',)
 class FileCoverage:
 	lines: Dict[int, int] = field(default_factory=dict)	# line -> hits
 	functions: Dict[str, int] = field(default_factory=dict)	# name -> hits
+	starts: Dict[str, int] = field(default_factory=dict)	# name -> first line
 
 
 def die(msg: str) -> None:
@@ -69,6 +70,9 @@ def read_info(path: str, tree: str) -> Dict[str, FileCoverage]:
 			elif key == 'DA':
 				n, hits = value.split(',')[:2]
 				cur.lines[int(n)] = cur.lines.get(int(n), 0) + int(hits)
+			elif key == 'FN':
+				n, name = value.split(',', 1)
+				cur.starts[name] = int(n)
 			elif key == 'FNDA':
 				hits, name = value.split(',', 1)
 				cur.functions[name] = cur.functions.get(name, 0) + int(hits)
@@ -153,6 +157,17 @@ def gate(tree: str, name: str, cov: Dict[str, FileCoverage]) -> List[str]:
 	return missed
 
 
+def function_lines(tree: str, path: str, c: FileCoverage, fn: str) -> Tuple[int, int]:
+	"""Executable lines of @fn hit, and in all: to the first "}" in column 0."""
+	with open(os.path.join(tree, path)) as f:
+		text = f.read().splitlines()
+	end = c.starts[fn]
+	while end < len(text) and text[end - 1] != '}':
+		end += 1
+	lines = [h for n, h in c.lines.items() if c.starts[fn] <= n <= end]
+	return sum(1 for h in lines if h), len(lines)
+
+
 def summary(cov: Dict[str, FileCoverage]) -> List[str]:
 	lines = ['| file | lines hit | lines | % | functions hit | functions |',
 		 '|---|---|---|---|---|---|']
@@ -208,6 +223,10 @@ def main() -> int:
 		if not defined:
 			failures.append(f'{fn}: not in the report')
 		failures += [f'{p}: {fn}() never ran' for p in defined if not cov[p].functions[fn]]
+		for p in defined:
+			hit, total = function_lines(tree, p, cov[p], fn)
+			print(f'{fn}() in {p}: ran {cov[p].functions[fn]} times, '
+			      f'{hit} of {total} lines')
 	failures += gate(tree, args.name, cov)
 	if failures:
 		print(f'coverage gate of {args.name}: {len(failures)} lines or functions did not run:')

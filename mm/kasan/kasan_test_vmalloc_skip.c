@@ -517,13 +517,14 @@ static enum vmalloc_skip_tag vmalloc_skip_page_alloc_tag(gfp_t gfp,
  * pages are allocated, and __kasan_populate_vmalloc() borrows a scratch page
  * for that with __GFP_ZERO, freeing it just before vmalloc() allocates. On
  * the pinned CPU that zeroed page is the first one an allocation from the
- * same (unmovable) free list gets: pages[0] is zero whatever was asked.
+ * same free list, the unmovable one, gets: pages[0] is zero whatever was
+ * asked.
  */
 static bool vmalloc_skip_shadow_scratch(gfp_t gfp)
 {
 	return IS_ENABLED(CONFIG_KASAN_VMALLOC) &&
 	       !IS_ENABLED(CONFIG_KASAN_HW_TAGS) && kasan_enabled() &&
-	       gfp_migratetype(gfp) == MIGRATE_UNMOVABLE;
+	       !(gfp & (__GFP_MOVABLE | __GFP_RECLAIMABLE));
 }
 
 /**
