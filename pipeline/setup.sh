@@ -10,7 +10,10 @@ set -eu
 die() { echo "setup: $*" >&2; exit 1; }
 
 # Packages from the machine's own suites (bookworm).
+# libc6-dev-arm64-cross: the UAPI headers nolibc programs (coverage, bench)
+# include; gcc-aarch64-linux-gnu only recommends it.
 pkgs="make gcc gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu bc flex bison
+libc6-dev-arm64-cross
 libssl-dev libelf-dev ccache lcov python3 python3-ply python3-git git rsync
 xz-utils binutils cpio"
 for base in "$@"; do
