@@ -197,7 +197,9 @@ def main() -> int:
 	for info in infos:
 		add += ['--add-tracefile', info]
 	lcov(*add, '--output-file', merged)
+	merged_feature = os.path.join(HERE, f'merged-feature-{args.name}')
 	keep = set(REPORTED) | set(series_lines(tree))
+	keep |= {path for (path, _), _ in read_table(merged_feature, 1)}
 	lcov('--extract', merged, *sorted(os.path.join(tree, p) for p in keep),
 	     '--output-file', report)
 	cov = read_info(report, tree)
