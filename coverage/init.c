@@ -26,31 +26,9 @@
 
 static int dumped_files;
 
-static void say(const char *s)
-{
-	write(1, s, strlen(s));
-}
-
-static void say_num(long n)
-{
-	char buf[24];
-	int i = sizeof(buf);
-
-	buf[--i] = '\0';
-	do {
-		buf[--i] = '0' + n % 10;
-		n /= 10;
-	} while (n && i);
-	say(buf + i);
-}
-
 static void fail(const char *what, const char *path)
 {
-	say("gcov-data: error ");
-	say(what);
-	say(" ");
-	say(path);
-	say("\n");
+	printf("gcov-data: error %s %s\n", what, path);
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -85,11 +63,7 @@ static int dump_gcda(const char *path)
 		return -1;
 	}
 
-	say("gcov-data: begin ");
-	say(path);
-	say(" ");
-	say_num(size);
-	say("\n");
+	printf("gcov-data: begin %s %ld\n", path, size);
 	for (i = 0; i < size; i += LINE_BYTES) {
 		char *p = line;
 
@@ -102,9 +76,7 @@ static int dump_gcda(const char *path)
 		*p++ = '\n';
 		write(1, line, p - line);
 	}
-	say("gcov-data: end ");
-	say(path);
-	say("\n");
+	printf("gcov-data: end %s\n", path);
 	dumped_files++;
 	return 0;
 }
@@ -171,9 +143,7 @@ int main(void)
 	    mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL))
 		fail("cannot mount", "debugfs");
 	else if (!walk(GCOV_ROOT)) {
-		say("gcov-data: done ");
-		say_num(dumped_files);
-		say("\n");
+		printf("gcov-data: done %d\n", dumped_files);
 	}
 	reboot(LINUX_REBOOT_CMD_POWER_OFF);
 	return 0;
