@@ -142,9 +142,8 @@ int main(void)
 	if (mount("sysfs", "/sys", "sysfs", 0, NULL) ||
 	    mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL))
 		fail("cannot mount", "debugfs");
-	else if (!walk(GCOV_ROOT)) {
+	else if (!walk(GCOV_ROOT))
 		printf("gcov-data: done %d\n", dumped_files);
-	}
 	reboot(LINUX_REBOOT_CMD_POWER_OFF);
 	return 0;
 }
