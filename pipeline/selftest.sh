@@ -139,5 +139,29 @@ mkdir -p "$tmp/emptycov/info"
 expect_error "report of nothing" "no coverage data" \
 	coverage/report.py --tree "$tmp/tree" --name 6.12 --covdir "$tmp/emptycov"
 
+# The gate names a line the series added that no boot ran, and not once a
+# boot ran it (the fake tree lacks the must-run functions, so it still fails).
+g=$tmp/gate
+mkdir -p "$g/mm" "$g/kernel" "$g/cov/info"
+printf 'int a(void)\n{\n\treturn 0;\n}\n' > "$g/mm/vmalloc.c"
+printf 'int f(void)\n{\n\treturn 0;\n}\n' > "$g/kernel/fork.c"
+(
+	cd "$g" && git init -q && git add mm kernel &&
+	git -c user.name=t -c user.email=t@t commit -qm base &&
+	printf 'int a(void)\n{\n\treturn skip_vmalloc_kasan;\n}\n' > mm/vmalloc.c &&
+	git -c user.name=t -c user.email=t@t commit -qam "mm: the series"
+)
+tracefile() {	# tracefile HITS: line 3 of mm/vmalloc.c ran HITS times
+	printf 'TN:\nSF:%s/mm/vmalloc.c\nFN:1,a\nFNDA:1,a\nDA:1,1\nDA:3,%s\nend_of_record\n' "$g" "$1"
+	printf 'SF:%s/kernel/fork.c\nFN:1,f\nFNDA:1,f\nDA:1,1\nDA:3,1\nend_of_record\n' "$g"
+}
+gate() { coverage/report.py --tree "$g" --name gate-selftest --covdir "$g/cov"; }
+tracefile 0 > "$g/cov/info/x.info"
+expect_error "gate names a line that never ran" "mm/vmalloc.c:3: return skip_vmalloc_kasan;" gate
+tracefile 2 > "$g/cov/info/x.info"
+gate_out=$(gate 2>&1)
+check "gate reached with the line run" sh -c 'echo "$1" | grep -q "not in the report"' - "$gate_out"
+check "gate is content once the line ran" sh -c '! echo "$1" | grep -q "mm/vmalloc.c:3"' - "$gate_out"
+
 echo "selftest: $passed checks passed, $failed failed"
 [ "$failed" -eq 0 ]
