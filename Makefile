@@ -155,7 +155,7 @@ mutants: assemble-if-stale
 # Slow (a build per commit and mode), so not part of make test.
 bisect: assemble-if-stale
 	@for base in $(BASES); do \
-		pipeline/bisect.sh $$base $(BUILD)/tree/$(call tree_name,$$base) \
+		pipeline/bisect.sh $(call tree_name,$$base) $(BUILD)/tree/$(call tree_name,$$base) \
 			$(BUILD) "$(MODES)" || exit 1; \
 	done
 
