@@ -127,23 +127,9 @@ class Bench:
 	def initramfs(self, tree: str) -> str:
 		"""Builds bench/init.c into an initramfs; returns its config fragment."""
 		d = self.path('initramfs')
-		os.makedirs(d, exist_ok=True)
-		nolibc = os.path.join(tree, 'tools', 'include', 'nolibc', 'nolibc.h')
-		init = os.path.join(d, 'init')
-		# As coverage/initramfs.sh builds the coverage kernels' /init.
-		run(['aarch64-linux-gnu-gcc', '-Wall', '-Werror', '-Os', '-static',
-		     '-nostdlib', '-fno-stack-protector', '-fno-asynchronous-unwind-tables',
-		     '-fno-ident', '-include', nolibc, '-o', init,
-		     os.path.join(self.repo, 'bench', 'init.c'), '-lgcc'])
-		with open(os.path.join(d, 'initramfs.list'), 'w') as f:
-			f.write('dir /dev 0755 0 0\n'
-				'nod /dev/console 0600 0 0 c 5 1\n'
-				'dir /sys 0755 0 0\n'
-				f'file /init {init} 0755 0 0\n')
-		config = os.path.join(d, 'initramfs.config')
-		with open(config, 'w') as f:
-			f.write(f'CONFIG_INITRAMFS_SOURCE="{d}/initramfs.list"\n')
-		return config
+		run([os.path.join(self.repo, 'coverage', 'initramfs.sh'), tree, d,
+		     os.path.join(self.repo, 'bench', 'init.c')])
+		return os.path.join(d, 'initramfs.config')
 
 	def kasan_kunitconfig(self) -> str:
 		"""mm/kasan/.kunitconfig without the options only one tree has."""

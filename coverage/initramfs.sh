@@ -1,20 +1,22 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Builds the coverage kernels' /init (coverage/init.c) against TREE's own
+# Builds a kernel's /init from one C file (coverage/init.c unless INIT_C is
+# given; make bench passes bench/init.c) against TREE's own
 # tools/include/nolibc and writes into OUT:
 #   init              the static aarch64 binary
 #   initramfs.list    its gen_init_cpio list (for CONFIG_INITRAMFS_SOURCE)
 #   initramfs.config  the kunitconfig fragment that builds it into the kernel
 #
-# Usage: coverage/initramfs.sh TREE OUT
+# Usage: coverage/initramfs.sh TREE OUT [INIT_C]
 set -eu
 die() { echo "coverage: $*" >&2; exit 1; }
-[ $# -eq 2 ] || die "usage: initramfs.sh TREE OUT"
+[ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: initramfs.sh TREE OUT [INIT_C]"
 tree=$(cd "$1" && pwd) || die "no tree $1"
 mkdir -p "$2"
 out=$(cd "$2" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
+init_c=${3:-$here/init.c}
 nolibc=$tree/tools/include/nolibc/nolibc.h
 [ -f "$nolibc" ] || die "$tree has no tools/include/nolibc"
 command -v aarch64-linux-gnu-gcc >/dev/null || die "aarch64-linux-gnu-gcc not found (make setup)"
@@ -22,7 +24,7 @@ command -v aarch64-linux-gnu-gcc >/dev/null || die "aarch64-linux-gnu-gcc not fo
 # As tools/testing/selftests/rcutorture/bin/mkinitrd.sh builds its init.
 aarch64-linux-gnu-gcc -Wall -Werror -Os -static -nostdlib -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-ident -include "$nolibc" \
-	-o "$out/init" "$here/init.c" -lgcc || die "cannot build $here/init.c"
+	-o "$out/init" "$init_c" -lgcc || die "cannot build $init_c"
 
 cat >"$out/initramfs.list" <<LIST
 dir /dev 0755 0 0
