@@ -88,7 +88,7 @@ test: setup selftest checkpatch
 	$(MAKE) -s run || status=1; \
 	$(MAKE) -s coverage-run || status=1; \
 	echo; echo "== all runs =="; \
-	pipeline/summary.py $(RESULTS) $(foreach b,$(BASES),$(BUILD)/coverage/$(call tree_name,$(b))/results) \
+	pipeline/summary.py --ci $(RESULTS) $(foreach b,$(BASES),$(BUILD)/coverage/$(call tree_name,$(b))/results) \
 		|| status=1; \
 	exit $$status
 

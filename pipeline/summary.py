@@ -2,16 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 """Render the rows written by run_kunit.py as one table and a closing line.
 
-Prints a table (one row per base, KASAN mode and boot variant), the names of
-every failed, crashed, flaky and known-failing case, writes the same table to
-RESULTS/summary.md, and ends with the line CI reads:
+Prints a table (one row per base, KASAN mode and boot variant, and a total
+row), the names of every failed, crashed, flaky and known-failing case, writes
+the same table to RESULTS/summary.md, and ends with the closing line
+
+  N passed, N failed, N skipped, N known
+
+or, with --ci, with the line CI reads (the known count on the line before):
 
   N passed, N failed, N skipped
 
 Flaky cases (failed, then passed on a later boot) count as passed; known
-failures (listed with their cause in pipeline/known-failures.txt) are counted
-on the line before it. A crash (kernel died, hung, or a suite did not run)
-counts as a failure. Exit status: 0 only if nothing failed or crashed.
+failures (listed with their cause in pipeline/known-failures.txt) count
+neither as passed nor as failed. A crash (kernel died, hung, or a suite did
+not run) counts as a failure. Exit status: 0 only if nothing failed or
+crashed.
 """
 
 import argparse
@@ -19,7 +24,7 @@ import glob
 import json
 import os
 import sys
-from typing import List
+from typing import Dict, List
 
 COLUMNS = ('passed', 'failed', 'skipped', 'flaky', 'known', 'crashed')
 
@@ -44,7 +49,7 @@ def load_rows(results: str) -> List[dict]:
 	return rows
 
 
-def table(rows: List[dict], runs: bool) -> List[str]:
+def table(rows: List[dict], total: Dict[str, int], runs: bool) -> List[str]:
 	head = ['run'] * runs + ['base', 'mode', 'variant', 'boots'] + list(COLUMNS)
 	lines = ['| ' + ' | '.join(head) + ' |',
 		 '|' + '---|' * len(head)]
@@ -52,6 +57,9 @@ def table(rows: List[dict], runs: bool) -> List[str]:
 		cells = [r['run']] * runs + [r['base'], r['mode'], r['variant'], str(r['boots'])]
 		cells += [str(len(r[c])) for c in COLUMNS]
 		lines.append('| ' + ' | '.join(cells) + ' |')
+	cells = ['**total**'] + [''] * (len(head) - len(COLUMNS) - 1)
+	cells += [f'**{total[c]}**' for c in COLUMNS]
+	lines.append('| ' + ' | '.join(cells) + ' |')
 	return lines
 
 
@@ -59,6 +67,8 @@ def main() -> int:
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument('results', nargs='+',
 			    help='directories run_kunit.py wrote to (the first gets summary.md)')
+	parser.add_argument('--ci', action='store_true',
+			    help='end with "N passed, N failed, N skipped" only')
 	args = parser.parse_args()
 
 	rows = []
@@ -70,7 +80,8 @@ def main() -> int:
 			return 1
 		rows += found
 
-	lines = table(rows, runs=len(args.results) > 1)
+	total = {c: sum(len(r[c]) for r in rows) for c in COLUMNS}
+	lines = table(rows, total, runs=len(args.results) > 1)
 	with open(os.path.join(args.results[0], 'summary.md'), 'w') as f:
 		f.write('\n'.join(lines) + '\n')
 	print()
@@ -87,15 +98,18 @@ def main() -> int:
 			print(f"  known: {name}: {len(r['known'])} cases listed in "
 			      'pipeline/known-failures.txt, e.g. ' + r['known'][0])
 
-	total = {c: sum(len(r[c]) for r in rows) for c in COLUMNS}
 	print('\nresults: ' + ' '.join(os.path.abspath(r) for r in args.results) + ' '
 	      '(ROW.json: kunit.py JSON; ROW.N.log: kernel log of boot N)')
-	if total['known'] or total['flaky']:
+	failed = total['failed'] + total['crashed']
+	closing = (f"{total['passed'] + total['flaky']} passed, {failed} failed, "
+		   f"{total['skipped']} skipped")
+	if args.ci:
 		print(f"{total['flaky']} flaky (counted as passed), "
 		      f"{total['known']} known failures (not counted)")
-	failed = total['failed'] + total['crashed']
-	print(f"{total['passed'] + total['flaky']} passed, {failed} failed, "
-	      f"{total['skipped']} skipped")
+		print(closing)
+	else:
+		print(f"{total['flaky']} flaky (counted as passed)")
+		print(f"{closing}, {total['known']} known")
 	return 1 if failed else 0
 
 
