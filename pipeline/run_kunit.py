@@ -7,7 +7,8 @@ directory, then one `kunit.py exec` per boot variant (same kernel, another
 command line). A run with failing cases is booted again, up to --attempts
 times in all, to tell a flaky case (failed, then passed) from a failing one
 (failed every time). A case that fails every time and is listed in the
-known-failures file is counted apart, with its recorded cause.
+known-failures file is counted apart, with its recorded cause; known
+failures alone never cause a reboot.
 
 Each (base, mode, variant) row leaves in the results directory:
   ROW.json          kunit.py's KernelCI-style JSON of the last boot
@@ -171,11 +172,20 @@ def boot_results(json_path: str, expected: Tuple[str, ...]) -> Tuple[Dict[str, s
 	return cases, crashes
 
 
+def is_known(row: Row, case: str, known: Dict[str, str]) -> bool:
+	key = f'{row.base} {row.mode} {row.variant} {case}'
+	return any(fnmatch.fnmatchcase(key, k) for k in known)
+
+
 def run_row(kunit: Kunit, row: Row, variant: Variant, attempts: int,
 	    results: str, known: Dict[str, str]) -> Row:
-	"""Boots one variant again while some case has failed in every boot so far."""
+	"""Boots one variant again while some case has failed in every boot so far.
+
+	A known failure alone does not earn a reboot: it is listed because it
+	fails on every boot, and rebooting for it would only cost time.
+	"""
 	history: Dict[str, List[str]] = {}
-	failed_every_boot: Optional[Set[str]] = None
+	failed_every_boot: Set[str] = set()
 	json_out = os.path.join(results, f'{row.name}.json')
 	for n in range(1, attempts + 1):
 		row.boots = n
@@ -185,14 +195,12 @@ def run_row(kunit: Kunit, row: Row, variant: Variant, attempts: int,
 		for case, status in cases.items():
 			history.setdefault(case, []).append(status)
 		failing = {c for c, s in cases.items() if s in KUNIT_FAILED}
-		failed_every_boot = failing if failed_every_boot is None else failed_every_boot & failing
-		if not failed_every_boot:
+		failed_every_boot = failing if n == 1 else failed_every_boot & failing
+		if all(is_known(row, c, known) for c in failed_every_boot):
 			break
 	for case, statuses in sorted(history.items()):
-		if failed_every_boot and case in failed_every_boot:
-			key = f'{row.base} {row.mode} {row.variant} {case}'
-			listed = any(fnmatch.fnmatchcase(key, k) for k in known)
-			(row.known if listed else row.failed).append(case)
+		if case in failed_every_boot:
+			(row.known if is_known(row, case, known) else row.failed).append(case)
 		elif any(s in KUNIT_FAILED for s in statuses):
 			row.flaky.append(case)
 		elif 'PASS' in statuses:

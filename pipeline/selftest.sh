@@ -101,6 +101,10 @@ printf '#!/bin/sh\necho "QEMU emulator version 7.2.19 (Debian 1:7.2+dfsg-7+deb12
 chmod +x "$tmp/qemu7"
 expect_error "QEMU 7.2 refused" "broken MTE emulation" env QEMU="$tmp/qemu7" pipeline/check-qemu.sh
 
+# The reboot policy of run_kunit.py, against scripted boots.
+check "run_kunit reboot policy" sh -c 'python3 pipeline/run_kunit_test.py 2>"$1/unittest.log" ||
+	{ cat "$1/unittest.log"; false; }' - "$tmp"
+
 # The summary counts a crash as a failure, a flaky case as a pass and a known
 # failure as neither; only the known count differs between its two endings.
 mkdir -p "$tmp/results"
