@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Set, Tuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', 'pipeline'))
+from listfile import Entry, ListError, read_list  # noqa: E402  (the repo's list format)
+
 # The tools, overridable for the pipeline's own checks.
 LCOV = os.environ.get('LCOV', 'lcov')
 GENHTML = os.environ.get('GENHTML', 'genhtml')
@@ -104,22 +107,12 @@ def pattern_lines(tree: str, path: str, regex: str) -> Set[int]:
 		return {n for n, text in enumerate(f, 1) if re.search(regex, text)}
 
 
-def read_table(path: str, fields: int) -> List[Tuple[List[str], str]]:
+def read_table(path: str, fields: int, need_reason: bool = False) -> List[Entry]:
 	"""Lines 'F1 .. Fn REGEX [-- REASON]' of a coverage/ list, comments skipped."""
-	rows = []
-	if not os.path.exists(path):
-		return rows
-	with open(path) as f:
-		for line in f:
-			line = line.strip()
-			if not line or line.startswith('#'):
-				continue
-			what, _, reason = line.partition(' -- ')
-			parts = what.split(None, fields)
-			if len(parts) != fields + 1:
-				die(f'{path}: expected {fields + 1} fields: {line}')
-			rows.append((parts, reason.strip()))
-	return rows
+	try:
+		return read_list(path, fields + 1, need_reason)
+	except ListError as e:
+		die(str(e))
 
 
 def gate(tree: str, name: str, cov: Dict[str, FileCoverage]) -> List[str]:

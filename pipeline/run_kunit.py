@@ -26,6 +26,8 @@ import sys
 from dataclasses import asdict, dataclass, field
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
+from listfile import ListError, read_list
+
 MODES = ('generic', 'sw_tags', 'hw_tags')
 
 # Suites every boot must show; a missing one is a crash.
@@ -93,19 +95,11 @@ def read_known(path: Optional[str]) -> Dict[str, str]:
 	CASE may hold spaces (parameter descriptions do); each of the four
 	fields may be a shell glob (fnmatch).
 	"""
-	known: Dict[str, str] = {}
-	if not path or not os.path.exists(path):
-		return known
-	with open(path) as f:
-		for line in f:
-			line = line.strip()
-			if not line or line.startswith('#'):
-				continue
-			what, _, cause = line.partition(' -- ')
-			if len(what.split(None, 3)) < 4 or not cause.strip():
-				die(f'{path}: a known failure needs BASE MODE VARIANT CASE -- CAUSE: {line}')
-			known[' '.join(what.split(None, 3))] = cause.strip()
-	return known
+	try:
+		entries = read_list(path, 4, need_reason=True) if path else []
+	except ListError as e:
+		die(str(e))
+	return {' '.join(what): cause for what, cause in entries}
 
 
 class Kunit:
