@@ -145,7 +145,8 @@ checkpatch: series
 			$(BUILD)/series/$$base || exit 1; \
 	done
 
-# Slow (an incremental hw_tags build per mutant), so not part of make test.
+# Slow (an incremental build per mutant and mode), so not part of make test.
+# MUTANTS="12-*" runs only some.
 mutants: assemble-if-stale
 	@for base in $(BASES); do \
 		pipeline/mutants.sh $$base $(call tree_name,$$base) \
@@ -176,7 +177,8 @@ coverage-run:
 # of bench/patches/6.12/ (never applied to the test kernels), one without
 # the series and one with it; trees, builds, logs and bench.md in
 # build/bench/. Slow, so not part of make test. BENCH_ARGS="--no-build" boots
-# the kernels already built; see bench/bench.py --help.
+# the kernels already built; BENCH_ARGS="--trace page" lists the call chains
+# that still write page tags instead; see bench/bench.py --help.
 bench: BASES := 6.12
 bench: fetch
 	@pipeline/check-qemu.sh

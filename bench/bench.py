@@ -19,9 +19,15 @@ Two kinds of boot per kernel:
   plain TCG                  wall time, min/median/max over --wall-reps
 
 Prints the table and writes it to build/bench/bench.md.
+
+With --trace KIND, each kernel instead boots once and runs one counted
+iteration of every workload while the benchmark patch logs the call stack
+of each tag operation of KIND; the call chains, grouped and counted, go to
+build/bench/trace-KIND.md. This tells what a workload still tags.
 """
 
 import argparse
+import collections
 import datetime
 import os
 import re
@@ -34,6 +40,8 @@ from typing import Dict, List, Optional, Tuple
 BASE = '6.12'
 WHICH = ('unpatched', 'patched')
 WORKLOADS = ('kthread', 'uthread', 'fork_64M', 'vmalloc', 'vmalloc_skip_kasan')
+# Kinds of memory the benchmark patch counts (and can trace).
+KINDS = ('vmalloc', 'page', 'slab', 'other', 'clear')
 # Kinds of memory counted by the benchmark patch; what the series can
 # remove is tagged through the vmalloc area or as whole pages.
 SERIES_KINDS = ('vmalloc', 'page')
@@ -167,9 +175,14 @@ class Bench:
 
 	def boot(self, which: str, label: str, icount: bool, reps: int,
 		 count: bool) -> Figures:
+		init_args = f'bench_reps={reps} bench_count={int(count)}'
+		log = self.boot_log(which, label, icount, init_args)
+		return parse_log(log, reps, count)
+
+	def boot_log(self, which: str, label: str, icount: bool, init_args: str) -> str:
+		"""Boots one kernel with its /init arguments; returns the log's path."""
 		log = self.path('logs', f'{which}-{label}.log')
 		os.makedirs(os.path.dirname(log), exist_ok=True)
-		init_args = f'bench_reps={reps} bench_count={int(count)}'
 		if self.args.init_args:
 			init_args += ' ' + self.args.init_args
 		argv = ['qemu-system-aarch64', '-machine', 'virt,mte=on',
@@ -179,7 +192,7 @@ class Bench:
 			'-append', 'console=ttyAMA0 kunit.enable=0 panic=-1 -- ' + init_args]
 		if icount:
 			argv[1:1] = ['-icount', 'shift=0,sleep=off']
-		print(f'bench: booting {which} ({label}, {reps} reps)', flush=True)
+		print(f'bench: booting {which} ({label})', flush=True)
 		try:
 			with open(log, 'w') as out:
 				out.write('$ ' + ' '.join(argv) + '\n')
@@ -189,7 +202,7 @@ class Bench:
 		except subprocess.TimeoutExpired:
 			raise BenchError(f'{which} ({label}) timed out after '
 					 f'{self.args.timeout} s, see {log}')
-		return parse_log(log, reps, count)
+		return log
 
 	# -- the whole run -----------------------------------------------------
 
@@ -206,6 +219,8 @@ class Bench:
 				     self.initramfs(self.tree('patched'))]
 			for which in WHICH:
 				self.build_kernel(which, fragments)
+		if self.args.trace:
+			return self.trace(self.args.trace)
 		icount: Dict[str, Figures] = {}
 		wall: Dict[str, Figures] = {}
 		for which in WHICH:
@@ -220,6 +235,37 @@ class Bench:
 		with open(self.path('bench.md'), 'w') as f:
 			f.write(report)
 		print(f'bench: written to {self.path("bench.md")}')
+		return 0
+
+	def trace(self, kind: str) -> int:
+		"""Boots each kernel once with KIND traced; writes trace-KIND.md."""
+		traces = {which: parse_trace(self.boot_log(which, f'trace-{kind}', False,
+							   f'bench_trace={kind}'))
+			  for which in WHICH}
+		text = [f'# `make bench` trace: what writes `{kind}` tags',
+			'',
+			f'{datetime.date.today().isoformat()}, {BASE} hw_tags, one counted '
+			'iteration of each workload after the warm-up. A row is one call chain '
+			f'(innermost first, from the caller of the {kind} tagging) and the '
+			'tag operations that took it.', '']
+		for w in WORKLOADS:
+			text += [f'## {w}', '']
+			for which in WHICH:
+				counts, _ = traces[which][w]
+				text.append(f'- {which}: {counts.get(kind + "_ops", 0)} operations, '
+					    f'{counts.get(kind + "_bytes", 0)} bytes counted')
+			text += ['', '| kernel | ops | bytes each | call chain |', '|---|---|---|---|']
+			for which in WHICH:
+				for (size, chain), n in sorted(traces[which][w][1].items(),
+							       key=lambda item: -item[1]):
+					text.append(f'| {which} | {n} | {size} | {chain} |')
+			text.append('')
+		report = '\n'.join(text)
+		print(report)
+		out = self.path(f'trace-{kind}.md')
+		with open(out, 'w') as f:
+			f.write(report)
+		print(f'bench: written to {out}')
 		return 0
 
 	def report(self, table: List[List[str]], notes: List[str]) -> str:
@@ -277,6 +323,74 @@ def parse_log(log: str, reps: int, count: bool) -> Figures:
 		raise BenchError(f'{log}: incomplete bench output '
 				 f'({"missing " + missing[0] if missing else "no done line"})')
 	return figures
+
+
+# Frames of the counting itself and of KASAN's tagging, left out of chains.
+# So are the page allocator's inner frames: post_alloc_hook (allocation) or
+# free_pages_prepare (free) stays, then the allocating or freeing caller.
+TRACE_MACHINERY = re.compile(r'(show_stack|dump_stack|dump_backtrace|tag_bench_|'
+			     r'mte_tag_bench_|mte_set_mem_tag|_?_?kasan_|unpoison_|poison_|'
+			     r'get_page_from_freelist|__alloc_pages|alloc_pages_mpol)')
+FRAME = re.compile(r'^\s+([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+')
+TRACE_HEAD = re.compile(r'vmalloc_skip_bench: trace: (\w+) (\d+) bytes')
+CHAIN_FRAMES = 7
+
+# Per workload: the counts of its traced iteration, and
+# (bytes, call chain) -> operations.
+Traces = Dict[str, Tuple[Dict[str, int], Dict[Tuple[int, str], int]]]
+
+
+def parse_trace(log: str) -> Traces:
+	"""The traced stacks of one boot, grouped per workload and call chain."""
+	traces: Traces = {}
+	workload: Optional[str] = None
+	stack: Optional[List[str]] = None
+	size = 0
+	done = False
+
+	def close() -> None:
+		if workload and stack is not None:
+			frames = [f for f in stack if not TRACE_MACHINERY.match(f)]
+			chain = ' < '.join(frames[:CHAIN_FRAMES]) or '(no frames)'
+			chains = traces[workload][1]
+			chains[(size, chain)] = chains.get((size, chain), 0) + 1
+
+	with open(log, errors='replace') as f:
+		for raw in f:
+			line = re.sub(r'^\[[ \d.]+\] ?', '', raw.rstrip('\r\n'))
+			# Before LINE, which its "vmalloc_skip_bench: " would match.
+			m = TRACE_HEAD.search(line)
+			if m:
+				close()
+				stack, size = [], int(m.group(2))
+				continue
+			m = LINE.search(line)
+			if m:
+				close()
+				stack = None
+				words = m.group(1).split()
+				pairs = dict(w.split('=', 1) for w in words if '=' in w)
+				if words and words[0] == 'error':
+					raise BenchError(f'{log}: {m.group(0).strip()}')
+				if words[:1] == ['done']:
+					done = True
+				elif words[:1] == ['trace']:
+					workload = pairs['workload']
+					traces[workload] = ({}, {})
+				elif words[:1] == ['traced']:
+					traces[pairs['workload']] = (
+						{k: int(v) for k, v in pairs.items() if k != 'workload'},
+						traces[pairs['workload']][1])
+				continue
+			m = FRAME.match(line)
+			if m and stack is not None:
+				stack.append(m.group(1))
+	close()
+	missing = [w for w in WORKLOADS if w not in traces or not traces[w][0]]
+	if not done or missing:
+		raise BenchError(f'{log}: incomplete trace output '
+				 f'({"missing " + missing[0] if missing else "no done line"})')
+	return traces
 
 
 def per_iter(figures: Figures, workload: str, key: str) -> List[float]:
@@ -358,6 +472,8 @@ def main() -> int:
 			    help='more /init arguments, e.g. "bench_fork_64M=20"')
 	parser.add_argument('--no-build', action='store_true',
 			    help='boot the kernels already built')
+	parser.add_argument('--trace', choices=KINDS,
+			    help='log the call chains of one kind of tag operation instead')
 	args = parser.parse_args()
 	if args.wall_reps < 5 or args.icount_reps < 1:
 		parser.error('--wall-reps must be at least 5 and --icount-reps at least 1')

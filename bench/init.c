@@ -10,6 +10,9 @@
  *   bench_reps=R     repetitions of the whole set (default 1)
  *   bench_count=0|1  also run each workload with the tag counters on (1)
  *   bench_WORKLOAD=N iterations of one workload, e.g. bench_fork_64M=20
+ *   bench_trace=KIND instead of the repetitions, one counted iteration of
+ *                    each workload while the kernel logs the call stack of
+ *                    every tag operation of KIND (page, vmalloc, ...)
  *
  * Each workload runs twice per repetition: once with the kernel's tag
  * counters on (tag figures; the counting costs a call per tag store), once
@@ -17,7 +20,9 @@
  *   bench: start reps=R count=C
  *   bench: rep=I workload=W iters=N ns=T [KIND_bytes=B KIND_ops=O ...]
  *   bench: done
- * or "bench: error WHAT" and no "done".
+ * or "bench: error WHAT" and no "done". With bench_trace, each workload
+ * prints "bench: trace workload=W kind=K" before its iteration, whose
+ * stacks follow in the kernel log, and its counts after it.
  *
  * ns is CLOCK_MONOTONIC around the loop: under QEMU -icount shift=0 one
  * nanosecond is one guest instruction.
@@ -46,7 +51,8 @@ struct workload {
 	int fd;			/* debugfs command of an in-kernel workload */
 };
 
-static int counting_fd, counts_fd, settle_fd;
+static int counting_fd, counts_fd, settle_fd, trace_fd = -1;
+static const char *trace_kind;
 static char *mapping;
 
 /* dst = a followed by b (nolibc has no strcat); callers size dst. */
@@ -294,6 +300,8 @@ static int setup(void)
 	if (mount("sysfs", "/sys", "sysfs", 0, NULL) ||
 	    mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL))
 		return fail("cannot mount", "debugfs");
+	if (trace_kind && open_bench_file("trace", O_WRONLY, &trace_fd))
+		return -1;
 	if (open_bench_file("counting", O_WRONLY, &counting_fd) ||
 	    open_bench_file("settle", O_WRONLY, &settle_fd) ||
 	    open_bench_file("counts", O_RDONLY, &counts_fd))
@@ -305,7 +313,7 @@ static int setup(void)
 	return map_and_fault();
 }
 
-/* bench_reps=R, bench_count=C, bench_WORKLOAD=N */
+/* bench_reps=R, bench_count=C, bench_WORKLOAD=N, bench_trace=KIND */
 static void parse_args(int argc, char **argv, long *reps, long *count)
 {
 	unsigned int i;
@@ -315,6 +323,10 @@ static void parse_args(int argc, char **argv, long *reps, long *count)
 		char *eq = strchr(argv[a], '=');
 		long v = eq ? atol(eq + 1) : -1;
 
+		if (!strncmp(argv[a], "bench_trace=", 12)) {
+			trace_kind = argv[a] + 12;
+			continue;
+		}
 		if (strncmp(argv[a], "bench_", 6) || !eq || v < 0)
 			continue;	/* not ours: the kernel passes on others */
 		*eq = '\0';
@@ -327,6 +339,36 @@ static void parse_args(int argc, char **argv, long *reps, long *count)
 				workloads[i].iters = v;
 		*eq = '=';
 	}
+}
+
+/* One counted iteration of each workload, its KIND operations logged. */
+static int trace_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(workloads); i++) {
+		struct workload once = workloads[i];
+
+		once.iters = 1;
+		say("bench: trace workload=");
+		say(once.name);
+		say(" kind=");
+		say(trace_kind);
+		say("\n");
+		/* Frees an earlier workload left pending must not show here. */
+		if (command(settle_fd, 0))
+			return fail("cannot settle before", once.name);
+		if (write(trace_fd, trace_kind, strlen(trace_kind)) < 0)
+			return fail("cannot trace kind", trace_kind);
+		say("bench: traced workload=");
+		say(once.name);
+		if (counted_run(&once))
+			return -1;
+		say("\n");
+		if (write(trace_fd, "none", 4) < 0)
+			return fail("cannot stop tracing", trace_kind);
+	}
+	return 0;
 }
 
 static int run_all(long reps, long count)
@@ -343,6 +385,12 @@ static int run_all(long reps, long count)
 	for (i = 0; i < nw; i++)
 		if (workloads[i].run(&workloads[i], WARMUP_ITERS))
 			return -1;
+	if (trace_kind) {
+		if (trace_all())
+			return -1;
+		say("bench: done\n");
+		return 0;
+	}
 	for (rep = 1; rep <= reps; rep++) {
 		for (i = 0; i < nw; i++) {
 			say("bench:");
