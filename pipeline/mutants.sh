@@ -3,12 +3,15 @@
 #
 # Proof that the matrix can fail: apply each deliberately broken variant of
 # the series in mutants/BASE/ to the assembled tree, one at a time, rebuild
-# the hw_tags kernel incrementally, run kasan_vmalloc_skip once, and revert.
+# the kernel of each mode it names incrementally (a "Modes:" line in its
+# header; hw_tags if none, as most mutants break what only hw_tags does),
+# run kasan_vmalloc_skip once per mode, and revert.
 # A mutant is killed when a case fails or the kernel crashes. Prints one
 # line per mutant and exits non-zero if a mutant not listed as equivalent in
 # mutants/BASE/equivalent survives.
 #
 # Usage: pipeline/mutants.sh BASE NAME TREE BUILD_DIR  (NAME: the tree's name)
+# Env: MUTANTS="12-*" runs only the mutants whose names match the glob.
 set -eu
 die() { echo "mutants: $*" >&2; exit 1; }
 [ $# -eq 4 ] || die "usage: mutants.sh BASE NAME TREE BUILD_DIR"
@@ -21,24 +24,37 @@ dir=$repo/mutants/$base
 trap 'git -C "$tree" checkout -q -- .' EXIT
 
 survived=0
-for m in "$dir"/*.patch; do
+for m in "$dir"/${MUTANTS:-*}.patch; do
+	[ -f "$m" ] || die "no mutant matches '${MUTANTS:-*}' in $dir"
 	name=$(basename "$m" .patch)
+	modes=$(sed -n '/^diff /q; s/^Modes: //p' "$m")
+	modes=${modes:-hw_tags}
 	git -C "$tree" apply "$m" || die "$name does not apply to $tree"
 	results=$build/mutants/$base/$name
 	rm -rf "$results"
 	"$repo/pipeline/run_kunit.py" --tree "$tree" --name "$name_of_tree" \
-		--out "$build/out" --results "$results" --modes hw_tags \
+		--out "$build/out" --results "$results" --modes "$modes" \
 		--variants default --attempts 1 --suite kasan_vmalloc_skip \
 		--make_option "CC=ccache aarch64-linux-gnu-gcc" >/dev/null
 	git -C "$tree" checkout -q -- .
-	verdict=$(python3 - "$results" <<'PY'
+	# Killed only if a case fails (or the kernel crashes) in every mode.
+	verdict=$(python3 - "$results" $modes <<'PY'
 import glob, json, sys
-rows = [json.load(open(p)) for p in glob.glob(sys.argv[1] + '/*.summary.json')]
-bad = [c for r in rows for c in r['failed'] + r['crashed']]
-print(f"killed by {len(bad)}: {', '.join(bad[:3])}{' ...' if len(bad) > 3 else ''}" if bad else 'survived')
+results, modes = sys.argv[1], sys.argv[2:]
+bad = {}
+for p in glob.glob(results + '/*.summary.json'):
+	r = json.load(open(p))
+	bad[r['mode']] = r['failed'] + r['crashed']
+alive = [m for m in modes if not bad.get(m)]
+if alive:
+	print('survived' + (f' in {" ".join(alive)}' if len(modes) > 1 else ''))
+else:
+	first = bad[modes[-1]]
+	print('killed by ' + ', '.join(f'{len(bad[m])} in {m}' for m in modes) +
+	      f': {", ".join(first[:3])}{" ..." if len(first) > 3 else ""}')
 PY
 )
-	if [ "$verdict" = survived ]; then
+	if [ "${verdict%% *}" = survived ]; then
 		why=$(sed -n "s/^$name: //p" "$dir/equivalent" 2>/dev/null)
 		if [ -n "$why" ]; then
 			verdict="survived, equivalent: $why"
@@ -46,6 +62,6 @@ PY
 			survived=$((survived + 1))
 		fi
 	fi
-	echo "mutants: $base $name: $verdict"
+	echo "mutants: $base $name ($modes): $verdict"
 done
 [ "$survived" -eq 0 ] || die "$survived mutants of $base survived"
