@@ -12,6 +12,7 @@
 #   make checkpatch  checkpatch --strict over those series
 #   make mutants     show that broken variants of the series fail the matrix
 #   make bisect      build every commit of each series in every mode
+#   make known-check check that each known failure fails in the pristine base
 #   make coverage    lcov report of the matrix per base, and the diff gate
 #   make bench       6.12 hw_tags without and with the series: tag stores,
 #                    instructions and wall time per workload (build/bench/)
@@ -76,7 +77,7 @@ RUN_KUNIT = pipeline/run_kunit.py --out $(BUILD)/out --results $(RESULTS) \
 	--make_option "CC=ccache aarch64-linux-gnu-gcc"
 
 .PHONY: all test setup fetch prepare assemble-if-stale kunit run summary \
-	selftest series checkpatch mutants bisect coverage coverage-run bench \
+	selftest series checkpatch mutants bisect coverage coverage-run bench known-check \
 	clean distclean
 
 all: setup assemble-if-stale run
@@ -151,6 +152,14 @@ mutants: assemble-if-stale
 	@for base in $(BASES); do \
 		pipeline/mutants.sh $$base $(call tree_name,$$base) \
 			$(BUILD)/tree/$(call tree_name,$$base) $(BUILD) || exit 1; \
+	done
+
+# Slow (a bare build per mode), so not part of make test: each known failure
+# of pipeline/known-failures.txt must also fail in the pristine base.
+known-check: fetch
+	@for base in $(BASES); do \
+		pipeline/known_pristine.py $$base $(call src_of,$$base) \
+			$(BUILD)/known-check/$(call tree_name,$$base) || exit 1; \
 	done
 
 # Slow (a build per commit and mode), so not part of make test.

@@ -25,15 +25,7 @@ export CCACHE_DISABLE=1 PYTHONDONTWRITEBYTECODE=1
 
 # The bare run: what a KASAN developer would type, with the same machine.
 bare_config() {
-	cat <<EOF
-CONFIG_KUNIT=y
-CONFIG_KASAN=y
-CONFIG_KASAN_$(echo "$1" | tr a-z A-Z)=y
-CONFIG_KASAN_VMALLOC=y
-CONFIG_KASAN_KUNIT_TEST=y
-CONFIG_ENABLE_DEFAULT_TRACERS=y
-CONFIG_FTRACE=y
-EOF
+	sed "s/@MODE@/$(echo "$1" | tr a-z A-Z)/" pipeline/bare-kasan.config
 }
 
 rm -rf "$work" && mkdir -p "$work"

@@ -101,6 +101,10 @@ printf '#!/bin/sh\necho "QEMU emulator version 7.2.19 (Debian 1:7.2+dfsg-7+deb12
 chmod +x "$tmp/qemu7"
 expect_error "QEMU 7.2 refused" "broken MTE emulation" env QEMU="$tmp/qemu7" pipeline/check-qemu.sh
 
+# make known-check refuses a tree it cannot run kunit.py in.
+expect_error "known-check of a non-tree" "is not a kernel tree" \
+	pipeline/known_pristine.py 7.3 "$tmp" "$tmp/known"
+
 # The reboot policy of run_kunit.py, against scripted boots.
 check "run_kunit reboot policy" sh -c 'python3 pipeline/run_kunit_test.py 2>"$1/unittest.log" ||
 	{ cat "$1/unittest.log"; false; }' - "$tmp"

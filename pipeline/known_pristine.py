@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Check that each known failure of a base also fails in the pristine base.
+
+pipeline/known-failures.txt excuses cases of the upstream suites whose cause
+lies outside this project. This measures that: for every (mode, boot
+variant) the list names for BASE, bare kunit.py runs the upstream kasan
+suite in the pristine base tree (no series, no overlay; the configuration
+of pipeline/bare-kasan.config, the MTE machine, the variant's command line),
+and each listed case must fail there too. One line per case; exit status 1
+if a listed case passes in the pristine tree (then our series is a suspect,
+and the entry must go) or did not run.
+
+Usage: pipeline/known_pristine.py BASE PRISTINE_TREE WORK_DIR
+"""
+
+import argparse
+import fnmatch
+import json
+import os
+import subprocess
+import sys
+from typing import Dict, List, Set, Tuple
+
+from listfile import ListError, read_list
+from run_kunit import HW_TAGS_VARIANTS, KUNIT_FAILED, MODES, leaf_cases
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+def rows_of(base: str) -> Dict[Tuple[str, str], Set[str]]:
+	"""(mode, variant) -> case globs that known-failures.txt lists for BASE."""
+	try:
+		entries = read_list(os.path.join(HERE, 'known-failures.txt'), 4, need_reason=True)
+	except ListError as e:
+		sys.exit(f'known_pristine: {e}')
+	rows: Dict[Tuple[str, str], Set[str]] = {}
+	for (b, mode, variant, case), _ in entries:
+		if not fnmatch.fnmatchcase(base, b):
+			continue
+		for m in MODES:
+			variants = HW_TAGS_VARIANTS if m == 'hw_tags' else ('default',)
+			for v in variants:
+				if fnmatch.fnmatchcase(m, mode) and fnmatch.fnmatchcase(v, variant):
+					rows.setdefault((m, v), set()).add(case)
+	return rows
+
+
+def bare_run(tree: str, work: str, mode: str, variant: str) -> Dict[str, str]:
+	"""Case statuses of one bare kunit.py run of the kasan suite."""
+	config = os.path.join(work, f'{mode}.config')
+	with open(os.path.join(REPO, 'pipeline', 'bare-kasan.config')) as f:
+		text = f.read().replace('@MODE@', mode.upper())
+	with open(config, 'w') as f:
+		f.write(text)
+	json_out = os.path.join(work, f'{mode}-{variant}.json')
+	log = os.path.join(work, f'{mode}-{variant}.log')
+	argv = [sys.executable, 'tools/testing/kunit/kunit.py', 'run', '--arch=arm64',
+		'--cross_compile=aarch64-linux-gnu-', f'--build_dir={os.path.join(work, mode)}',
+		'--qemu_config=' + os.path.join(REPO, 'tools/testing/kunit/qemu_configs/arm64_mte.py'),
+		f'--kunitconfig={config}', '--timeout=900', f'--json={json_out}',
+		'--make_options=CC=ccache aarch64-linux-gnu-gcc']
+	kernel_args = HW_TAGS_VARIANTS[variant].kernel_args
+	if kernel_args:
+		argv.append(f'--kernel_args={kernel_args}')
+	argv.append('kasan')
+	print(f'known_pristine: {mode} {variant}: bare kunit.py (log: {log})', flush=True)
+	with open(log, 'w') as out:
+		subprocess.call(argv, cwd=tree, stdout=out, stderr=subprocess.STDOUT,
+				env=dict(os.environ, PYTHONDONTWRITEBYTECODE='1'))
+	if not os.path.exists(json_out):
+		return {}
+	with open(json_out) as f:
+		return dict(leaf_cases(json.load(f)))
+
+
+def main() -> int:
+	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	parser.add_argument('base')
+	parser.add_argument('pristine', help='the pristine base tree (left unmodified)')
+	parser.add_argument('work', help='build directories, configs, logs and JSON')
+	args = parser.parse_args()
+	if not os.path.isfile(os.path.join(args.pristine, 'tools/testing/kunit/kunit.py')):
+		sys.exit(f'known_pristine: {args.pristine} is not a kernel tree with kunit.py')
+	os.makedirs(args.work, exist_ok=True)
+	bad: List[str] = []
+	rows = rows_of(args.base)
+	if not rows:
+		print(f'known_pristine: no known failures listed for {args.base}')
+	for (mode, variant), globs in sorted(rows.items()):
+		statuses = bare_run(os.path.abspath(args.pristine), os.path.abspath(args.work),
+				    mode, variant)
+		for glob in sorted(globs):
+			cases = {c: s for c, s in statuses.items() if fnmatch.fnmatchcase(c, glob)}
+			if not cases:
+				verdict = 'did not run in the pristine tree'
+				bad.append(glob)
+			elif all(s in KUNIT_FAILED for s in cases.values()):
+				verdict = 'fails in the pristine tree too'
+			else:
+				verdict = 'PASSES in the pristine tree'
+				bad.append(glob)
+			print(f'known_pristine: {args.base} {mode} {variant} {glob}: {verdict}')
+	return 1 if bad else 0
+
+
+if __name__ == '__main__':
+	sys.exit(main())
