@@ -157,7 +157,8 @@ mutants: assemble-if-stale
 # Slow (a bare build per mode), so not part of make test: each known failure
 # of pipeline/known-failures.txt must also fail in the pristine base.
 known-check: fetch
-	@for base in $(BASES); do \
+	@$(if $(KERNEL_SRC),echo "known-check: needs the pristine Debian base trees: unset KERNEL_SRC" >&2; exit 1;) \
+	for base in $(BASES); do \
 		pipeline/known_pristine.py $$base $(call src_of,$$base) \
 			$(BUILD)/known-check/$(call tree_name,$$base) || exit 1; \
 	done

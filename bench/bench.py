@@ -251,9 +251,16 @@ class Bench:
 		for w in WORKLOADS:
 			text += [f'## {w}', '']
 			for which in WHICH:
-				counts, _ = traces[which][w]
-				text.append(f'- {which}: {counts.get(kind + "_ops", 0)} operations, '
-					    f'{counts.get(kind + "_bytes", 0)} bytes counted')
+				counts, chains = traces[which][w]
+				ops = counts.get(kind + '_ops', 0)
+				logged = sum(chains.values())
+				text.append(f'- {which}: {ops} operations, '
+					    f'{counts.get(kind + "_bytes", 0)} bytes counted'
+					    + ('' if logged == ops else
+					       f'; **{logged} stacks logged**: the chains do not '
+					       'account for the count exactly (printk dropped '
+					       'messages, or operations ran while counting was '
+					       'switched on or off)'))
 			text += ['', '| kernel | ops | bytes each | call chain |', '|---|---|---|---|']
 			for which in WHICH:
 				for (size, chain), n in sorted(traces[which][w][1].items(),

@@ -22,7 +22,8 @@
  *   bench: done
  * or "bench: error WHAT" and no "done". With bench_trace, each workload
  * prints "bench: trace workload=W kind=K" before its iteration, whose
- * stacks follow in the kernel log, and its counts after it.
+ * stacks follow in the kernel log, and its counts after it:
+ *   bench: traced workload=W KIND_bytes=B KIND_ops=O ...
  *
  * ns is CLOCK_MONOTONIC around the loop: under QEMU -icount shift=0 one
  * nanosecond is one guest instruction.

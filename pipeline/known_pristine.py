@@ -39,11 +39,16 @@ def rows_of(base: str) -> Dict[Tuple[str, str], Set[str]]:
 	for (b, mode, variant, case), _ in entries:
 		if not fnmatch.fnmatchcase(base, b):
 			continue
+		matched = False
 		for m in MODES:
 			variants = HW_TAGS_VARIANTS if m == 'hw_tags' else ('default',)
 			for v in variants:
 				if fnmatch.fnmatchcase(m, mode) and fnmatch.fnmatchcase(v, variant):
 					rows.setdefault((m, v), set()).add(case)
+					matched = True
+		if not matched:
+			sys.exit(f'known_pristine: known-failures.txt: "{b} {mode} {variant} {case}" '
+				 'names no mode and boot variant the pipeline runs')
 	return rows
 
 
@@ -56,6 +61,8 @@ def bare_run(tree: str, work: str, mode: str, variant: str) -> Dict[str, str]:
 		f.write(text)
 	json_out = os.path.join(work, f'{mode}-{variant}.json')
 	log = os.path.join(work, f'{mode}-{variant}.log')
+	if os.path.exists(json_out):
+		os.remove(json_out)	# never read an earlier run's results
 	argv = [sys.executable, 'tools/testing/kunit/kunit.py', 'run', '--arch=arm64',
 		'--cross_compile=aarch64-linux-gnu-', f'--build_dir={os.path.join(work, mode)}',
 		'--qemu_config=' + os.path.join(REPO, 'tools/testing/kunit/qemu_configs/arm64_mte.py'),
@@ -67,9 +74,12 @@ def bare_run(tree: str, work: str, mode: str, variant: str) -> Dict[str, str]:
 	argv.append('kasan')
 	print(f'known_pristine: {mode} {variant}: bare kunit.py (log: {log})', flush=True)
 	with open(log, 'w') as out:
-		subprocess.call(argv, cwd=tree, stdout=out, stderr=subprocess.STDOUT,
-				env=dict(os.environ, PYTHONDONTWRITEBYTECODE='1'))
+		# Non-zero when a case fails, which is what is expected here.
+		ret = subprocess.call(argv, cwd=tree, stdout=out, stderr=subprocess.STDOUT,
+				      env=dict(os.environ, PYTHONDONTWRITEBYTECODE='1'))
 	if not os.path.exists(json_out):
+		print(f'known_pristine: {mode} {variant}: kunit.py exited {ret} without '
+		      f'results, see {log}', flush=True)
 		return {}
 	with open(json_out) as f:
 		return dict(leaf_cases(json.load(f)))
@@ -98,6 +108,9 @@ def main() -> int:
 				bad.append(glob)
 			elif all(s in KUNIT_FAILED for s in cases.values()):
 				verdict = 'fails in the pristine tree too'
+			elif all(s == 'SKIP' for s in cases.values()):
+				verdict = 'is SKIPPED in the pristine tree'
+				bad.append(glob)
 			else:
 				verdict = 'PASSES in the pristine tree'
 				bad.append(glob)

@@ -27,7 +27,7 @@ def read_list(path: str, fields: int, need_reason: bool = False) -> List[Entry]:
 			if not line or line.startswith('#'):
 				continue
 			what, _, reason = line.partition(' -- ')
-			parts = what.split(None, fields - 1)
+			parts = what.rstrip().split(None, fields - 1)
 			if len(parts) != fields:
 				raise ListError(f'{path}: expected {fields} fields: {line}')
 			if need_reason and not reason.strip():

@@ -6,12 +6,13 @@
 # the kernel of each mode it names incrementally (a "Modes:" line in its
 # header; hw_tags if none, as most mutants break what only hw_tags does),
 # run kasan_vmalloc_skip once per mode, and revert.
-# A mutant is killed when a case fails or the kernel crashes. Prints one
+# A mutant is killed when, in every mode it names, a case fails or the
+# kernel crashes; a mutant that does not build is an error. Prints one
 # line per mutant and exits non-zero if a mutant not listed as equivalent in
 # mutants/BASE/equivalent survives.
 #
 # Usage: pipeline/mutants.sh BASE NAME TREE BUILD_DIR  (NAME: the tree's name)
-# Env: MUTANTS="12-*" runs only the mutants whose names match the glob.
+# Env: MUTANTS="12-*" runs only the mutants whose names match this one glob.
 set -eu
 die() { echo "mutants: $*" >&2; exit 1; }
 [ $# -eq 4 ] || die "usage: mutants.sh BASE NAME TREE BUILD_DIR"
@@ -41,20 +42,26 @@ for m in "$dir"/${MUTANTS:-*}.patch; do
 	verdict=$(python3 - "$results" $modes <<'PY'
 import glob, json, sys
 results, modes = sys.argv[1], sys.argv[2:]
-bad = {}
+bad, unbuilt = {}, []
 for p in glob.glob(results + '/*.summary.json'):
 	r = json.load(open(p))
+	if r['variant'] == 'build':
+		unbuilt.append(r['mode'])
 	bad[r['mode']] = r['failed'] + r['crashed']
 alive = [m for m in modes if not bad.get(m)]
-if alive:
+if unbuilt:
+	print(f'error: does not build in {" ".join(sorted(unbuilt))}')
+elif alive:
 	print('survived' + (f' in {" ".join(alive)}' if len(modes) > 1 else ''))
 else:
-	first = bad[modes[-1]]
+	shown = bad[modes[-1]]
 	print('killed by ' + ', '.join(f'{len(bad[m])} in {m}' for m in modes) +
-	      f': {", ".join(first[:3])}{" ..." if len(first) > 3 else ""}')
+	      f': {", ".join(shown[:3])}{" ..." if len(shown) > 3 else ""}')
 PY
 )
-	if [ "${verdict%% *}" = survived ]; then
+	if [ "${verdict%% *}" = error: ]; then
+		survived=$((survived + 1))
+	elif [ "${verdict%% *}" = survived ]; then
 		why=$(sed -n "s/^$name: //p" "$dir/equivalent" 2>/dev/null)
 		if [ -n "$why" ]; then
 			verdict="survived, equivalent: $why"
@@ -64,4 +71,4 @@ PY
 	fi
 	echo "mutants: $base $name ($modes): $verdict"
 done
-[ "$survived" -eq 0 ] || die "$survived mutants of $base survived"
+[ "$survived" -eq 0 ] || die "$survived mutants of $base survived or did not build"

@@ -66,6 +66,19 @@ class RunRowTest(unittest.TestCase):
 		self.assertEqual(booted, 1)
 		self.assertEqual((row.known, row.failed, row.passed), (['s.a'], [], ['s.b']))
 
+	def test_known_passing_first_then_failing_is_flaky(self) -> None:
+		row, booted = run([{'s.a': 'PASS', 's.b': 'FAIL'}, {'s.a': 'FAIL', 's.b': 'PASS'}],
+				  {'7.3 generic default s.a': 'cause'})
+		self.assertEqual(booted, 2)
+		self.assertEqual((row.flaky, row.known, row.failed), (['s.a', 's.b'], [], []))
+
+	def test_reboots_stop_when_only_known_still_fails(self) -> None:
+		boot = {'s.a': 'FAIL', 's.b': 'FAIL'}
+		row, booted = run([boot, {'s.a': 'FAIL', 's.b': 'PASS'}],
+				  {'7.3 generic default s.a': 'cause'})
+		self.assertEqual(booted, 2)
+		self.assertEqual((row.known, row.flaky, row.failed), (['s.a'], ['s.b'], []))
+
 	def test_known_glob_matches(self) -> None:
 		row, _ = run([{'s.a': 'FAIL'}], {'7.3 * default s.*': 'cause'})
 		self.assertEqual(row.known, ['s.a'])

@@ -63,6 +63,12 @@ def table(rows: List[dict], total: Dict[str, int], runs: bool) -> List[str]:
 	return lines
 
 
+def closing_line(passed: int, failed: int, skipped: int, known: int, ci: bool) -> str:
+	"""The last line: CI's format, or with the known count appended."""
+	line = f'{passed} passed, {failed} failed, {skipped} skipped'
+	return line if ci else f'{line}, {known} known'
+
+
 def main() -> int:
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument('results', nargs='+',
@@ -76,7 +82,7 @@ def main() -> int:
 		found = load_rows(results)
 		if not found:
 			print(f'summary: no results in {results}: nothing ran', file=sys.stderr)
-			print('0 passed, 1 failed, 0 skipped')
+			print(closing_line(0, 1, 0, 0, args.ci))
 			return 1
 		rows += found
 
@@ -101,15 +107,13 @@ def main() -> int:
 	print('\nresults: ' + ' '.join(os.path.abspath(r) for r in args.results) + ' '
 	      '(ROW.json: kunit.py JSON; ROW.N.log: kernel log of boot N)')
 	failed = total['failed'] + total['crashed']
-	closing = (f"{total['passed'] + total['flaky']} passed, {failed} failed, "
-		   f"{total['skipped']} skipped")
 	if args.ci:
 		print(f"{total['flaky']} flaky (counted as passed), "
 		      f"{total['known']} known failures (not counted)")
-		print(closing)
 	else:
 		print(f"{total['flaky']} flaky (counted as passed)")
-		print(f"{closing}, {total['known']} known")
+	print(closing_line(total['passed'] + total['flaky'], failed, total['skipped'],
+			   total['known'], args.ci))
 	return 1 if failed else 0
 
 
