@@ -27,7 +27,6 @@ build/bench/trace-KIND.md. This tells what a workload still tags.
 """
 
 import argparse
-import collections
 import datetime
 import os
 import re
@@ -40,10 +39,9 @@ from typing import Dict, List, Optional, Tuple
 BASE = '6.12'
 WHICH = ('unpatched', 'patched')
 WORKLOADS = ('kthread', 'uthread', 'fork_64M', 'vmalloc', 'vmalloc_skip_kasan')
-# Kinds of memory the benchmark patch counts (and can trace).
+# Kinds of memory the benchmark patch counts (and can trace); what the
+# series can remove is tagged through the vmalloc area or as whole pages.
 KINDS = ('vmalloc', 'page', 'slab', 'other', 'clear')
-# Kinds of memory counted by the benchmark patch; what the series can
-# remove is tagged through the vmalloc area or as whole pages.
 SERIES_KINDS = ('vmalloc', 'page')
 # The matrix suite exists only with the series; the benchmark kernels must
 # have the same config, so neither gets it (kunit.enable=0 anyway).
@@ -385,9 +383,8 @@ def parse_trace(log: str) -> Traces:
 					workload = pairs['workload']
 					traces[workload] = ({}, {})
 				elif words[:1] == ['traced']:
-					traces[pairs['workload']] = (
-						{k: int(v) for k, v in pairs.items() if k != 'workload'},
-						traces[pairs['workload']][1])
+					traces[pairs['workload']][0].update(
+						(k, int(v)) for k, v in pairs.items() if k != 'workload')
 				continue
 			m = FRAME.match(line)
 			if m and stack is not None:

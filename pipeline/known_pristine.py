@@ -22,8 +22,7 @@ import subprocess
 import sys
 from typing import Dict, List, Set, Tuple
 
-from listfile import ListError, read_list
-from run_kunit import HW_TAGS_VARIANTS, KUNIT_FAILED, MODES, leaf_cases
+from run_kunit import HW_TAGS_VARIANTS, KUNIT_FAILED, MODES, leaf_cases, read_known
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -31,12 +30,9 @@ REPO = os.path.dirname(HERE)
 
 def rows_of(base: str) -> Dict[Tuple[str, str], Set[str]]:
 	"""(mode, variant) -> case globs that known-failures.txt lists for BASE."""
-	try:
-		entries = read_list(os.path.join(HERE, 'known-failures.txt'), 4, need_reason=True)
-	except ListError as e:
-		sys.exit(f'known_pristine: {e}')
 	rows: Dict[Tuple[str, str], Set[str]] = {}
-	for (b, mode, variant, case), _ in entries:
+	for entry in read_known(os.path.join(HERE, 'known-failures.txt')):
+		b, mode, variant, case = entry.split(None, 3)
 		if not fnmatch.fnmatchcase(base, b):
 			continue
 		matched = False
