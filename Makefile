@@ -3,56 +3,55 @@
 # vmalloc __GFP_SKIP_KASAN: the series and its KUnit matrix, on two kernel
 # bases, in the three arm64 KASAN modes under QEMU with MTE.
 #
-#   make             set up, assemble the trees, build and run all suites
+#   make             set up, assemble the trees, build and run all suites,
+#                    coverage included
 #   make test        the same plus the checks of the pipeline itself (CI)
 #   make prepare     (re)assemble build/tree/BASE from base + series + overlay
 #   make kunit       build and run on the trees as they are (keeps hand edits)
 #   make summary     print the table of the last run again
+#   make merge RESULTS="DIR..."  one table of results from several machines
+#   make coverage    the coverage report and gate of the last run again
 #   make series      write the mailable series per base to build/series/BASE/
 #   make checkpatch  checkpatch --strict over those series
 #   make mutants     show that broken variants of the series fail the matrix
 #   make bisect      build every commit of each series in every mode
 #   make known-check check that each known failure fails in the pristine base
-#   make coverage    lcov report of the matrix per base, and the diff gate
 #   make bench       6.12 hw_tags without and with the series: tag stores,
 #                    instructions and wall time per workload (build/bench/)
 #
 # Variables: BASES="6.12 7.3"  MODES="generic sw_tags hw_tags"
-#   VARIANTS="default vmalloc_off ..." (boot variants of hw_tags)
+#   VARIANTS="default vmalloc_off ..." (boot variants, see pipeline/matrix.py)
+#   ATTEMPTS=3 (boots of the upstream suite to tell flaky from failing)
 #   KERNEL_SRC=/path/to/tree [BASE=6.12]   use your own tree as the base
 #   SKIP_PATCHES="0004-*"                   assemble without some patches
+#
+# One make runs at a time per checkout: a second one waits for the first
+# (pipeline/lock.sh). make -j is accepted; the steps still run one by one.
 
-KNOWN_MODES := generic sw_tags hw_tags
-KNOWN_VARIANTS := default vmalloc_off kasan_off init_on_alloc init_on_free async asymm
+.NOTPARALLEL:
 
-BASES ?= 6.12 7.3
-MODES ?= $(KNOWN_MODES)
-VARIANTS ?= $(KNOWN_VARIANTS)
+# The directory everything is generated in; never taken from the command
+# line, as recipes remove things below it.
+override BUILD := $(CURDIR)/build
+PY := /usr/bin/python3
+MATRIX := $(PY) pipeline/matrix.py
+
+BASES ?= $(shell $(MATRIX) bases)
+MODES ?= $(shell $(MATRIX) modes)
+VARIANTS ?= $(shell $(MATRIX) variants)
 ATTEMPTS ?= 3
 TIMEOUT ?= 900
 
-BUILD := $(CURDIR)/build
-RESULTS := $(BUILD)/results
-
-bad := $(filter-out $(KNOWN_MODES),$(MODES))
-ifneq ($(bad),)
-$(error unknown mode '$(firstword $(bad))' (known: $(KNOWN_MODES)))
-endif
-bad := $(filter-out $(KNOWN_VARIANTS),$(VARIANTS))
-ifneq ($(bad),)
-$(error unknown boot variant '$(firstword $(bad))' (known: $(KNOWN_VARIANTS)))
-endif
-
 # A user's own tree: the series is chosen from its version, or from BASE.
 ifneq ($(KERNEL_SRC),)
-ifeq ($(wildcard $(KERNEL_SRC)/Makefile),)
+ifneq ($(shell test -f "$(KERNEL_SRC)/Makefile" && echo yes),yes)
 $(error KERNEL_SRC=$(KERNEL_SRC) is not a kernel tree (no Makefile))
 endif
-BASE ?= $(shell sed -n 's/^VERSION = //p;s/^PATCHLEVEL = //p' $(KERNEL_SRC)/Makefile | paste -sd.)
+BASE ?= $(shell sed -n 's/^VERSION = //p;s/^PATCHLEVEL = //p' "$(KERNEL_SRC)/Makefile" | paste -sd.)
 ifeq ($(BASE),)
 $(error KERNEL_SRC=$(KERNEL_SRC) is not a kernel tree (no VERSION in its Makefile))
 endif
-BASES := $(BASE)
+override BASES := $(BASE)
 tree_name = local-$(1)
 src_of = $(KERNEL_SRC)
 else
@@ -60,98 +59,119 @@ tree_name = $(1)
 src_of = $(BUILD)/base/linux-source-$(1)
 endif
 
-bad := $(filter-out $(patsubst patches/%/series,%,$(wildcard patches/*/series)),$(BASES))
-ifneq ($(bad),)
-$(error no series for base '$(firstword $(bad))' (known: $(patsubst patches/%/series,%,$(wildcard patches/*/series))))
+# Refuse an empty, unknown or duplicated setting at once, naming it.
+matrix_error := $(shell $(MATRIX) check --bases "$(BASES)" --modes "$(MODES)" \
+	--variants "$(VARIANTS)" --attempts "$(ATTEMPTS)")
+ifneq ($(matrix_error),)
+$(error $(matrix_error))
 endif
 
-# One cache for every tree and mode; paths below build/ are hashed relative.
-export CCACHE_DIR ?= $(HOME)/.ccache
+ifneq ($(VMALLOC_SKIP_LOCKED),$(BUILD))
+# Every goal runs again under the lock of build/, in a make of its own.
+goals := $(or $(MAKECMDGOALS),all)
+.PHONY: $(goals)
+$(goals):
+	@pipeline/lock.sh "$(BUILD)" "$(MAKE)" --no-print-directory $@
+else
+
+# ccache: cache hits wherever the checkout is (paths below build/ are
+# hashed relative to it); the user's own ccache settings are left alone.
 export CCACHE_BASEDIR := $(BUILD)
 export CCACHE_NOHASHDIR := 1
-export CCACHE_MAXSIZE ?= 25G
 
-RUN_KUNIT = pipeline/run_kunit.py --out $(BUILD)/out --results $(RESULTS) \
-	--modes "$(MODES)" --variants "$(VARIANTS)" --attempts $(ATTEMPTS) \
-	--timeout $(TIMEOUT) --known pipeline/known-failures.txt \
-	--make_option "CC=ccache aarch64-linux-gnu-gcc"
+trees := $(foreach b,$(BASES),--tree "$(call tree_name,$(b))=$(BUILD)/tree/$(call tree_name,$(b))")
+matrix_args := --modes "$(MODES)" --variants "$(VARIANTS)"
 
-.PHONY: all test setup fetch prepare assemble-if-stale kunit run summary \
-	selftest series checkpatch mutants bisect coverage coverage-run bench known-check \
+.PHONY: all test setup fetch prepare assemble-if-stale kunit run summary merge \
+	selftest series checkpatch mutants bisect coverage bench known-check \
 	clean distclean
 
 all: setup assemble-if-stale run
 
-# The closing summary covers the matrix run and the coverage run; a failure
-# in either still lets the other run, and fails make test.
+# CI's closing line is "N passed, N failed, N skipped" (see pipeline/summary.py).
 test: setup selftest checkpatch
-	@status=0; \
-	$(MAKE) -s run || status=1; \
-	$(MAKE) -s coverage-run || status=1; \
-	echo; echo "== all runs =="; \
-	pipeline/summary.py --ci $(RESULTS) $(foreach b,$(BASES),$(BUILD)/coverage/$(call tree_name,$(b))/results) \
-		|| status=1; \
-	exit $$status
+	@$(MAKE) -s run SUMMARY_ARGS=--ci
 
 setup:
 	@pipeline/setup.sh $(if $(KERNEL_SRC),,$(BASES))
 	@pipeline/check-qemu.sh
 
+# Kbuild refuses a source or build directory whose path has a space.
+no_space = $(if $(word 2,$(BUILD)),echo "make: $(BUILD) has a space in its path: kbuild cannot build there (clone the project elsewhere)" >&2; exit 1;)
+
 fetch: setup
-	@$(if $(KERNEL_SRC),true,for base in $(BASES); do \
-		pipeline/fetch-base.sh $$base $(BUILD)/base/linux-source-$$base \
-			$(BUILD)/dl || exit 1; \
+	@$(no_space)$(if $(KERNEL_SRC),true,for base in $(BASES); do \
+		pipeline/fetch-base.sh "$$base" "$(BUILD)/base/linux-source-$$base" \
+			"$(BUILD)/dl" || exit 1; \
 	done)
 
 # Re-assemble from scratch; refuses to discard hand edits unless FORCE=1.
 prepare: fetch
 	@for base in $(BASES); do \
-		pipeline/assemble.sh $(call src_of,$$base) $$base \
-			$(BUILD)/tree/$(call tree_name,$$base) || exit 1; \
+		pipeline/assemble.sh "$(call src_of,$$base)" "$$base" \
+			"$(BUILD)/tree/$(call tree_name,$$base)" || exit 1; \
 	done
 
 assemble-if-stale: fetch
 	@for base in $(BASES); do \
-		pipeline/assemble.sh --if-stale $(call src_of,$$base) $$base \
-			$(BUILD)/tree/$(call tree_name,$$base) || exit 1; \
+		pipeline/assemble.sh --if-stale "$(call src_of,$$base)" "$$base" \
+			"$(BUILD)/tree/$(call tree_name,$$base)" || exit 1; \
 	done
 
 # Never re-assembles: a maintainer's edit in build/tree/BASE is what runs.
 kunit: run
 
+# Build, boot every cell, then the semantics table, the coverage report and
+# gate, and the summary; a failure in one still lets the others run.
 run:
-	@pipeline/check-qemu.sh
-	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
-	@for base in $(BASES); do \
-		./$(RUN_KUNIT) --tree $(BUILD)/tree/$(call tree_name,$$base) \
-			--name $(call tree_name,$$base) || exit 1; \
-	done
-	@pipeline/semantics.py $(RESULTS) || true
-	@pipeline/summary.py $(RESULTS)
+	@$(no_space)pipeline/check-qemu.sh
+	@rm -rf "$(BUILD)/results" "$(BUILD)/coverage"
+	@status=0; \
+	$(PY) pipeline/run_kunit.py $(trees) --out "$(BUILD)/out" \
+		--results "$(BUILD)/results" $(matrix_args) --attempts "$(ATTEMPTS)" \
+		--timeout "$(TIMEOUT)" --known pipeline/known-failures.txt || status=1; \
+	$(PY) pipeline/semantics.py "$(BUILD)/results" || true; \
+	$(PY) coverage/capture.py --results "$(BUILD)/results" --out "$(BUILD)/out" \
+		--covroot "$(BUILD)/coverage" $(trees) || status=1; \
+	$(PY) pipeline/summary.py $(SUMMARY_ARGS) "$(BUILD)/results" || status=1; \
+	exit $$status
 
 summary:
-	@pipeline/summary.py $(RESULTS)
+	@$(PY) pipeline/summary.py "$(BUILD)/results"
 
-# The series as a maintainer gets it; also checks that git am of it onto a
-# clean git tree of the base gives the assembled tree exactly.
+# make merge RESULTS="DIR..." BASES=... MODES=... VARIANTS=...: the results
+# of several machines, each of which ran some cells, as one run.
+merge:
+	@$(if $(RESULTS),,echo "merge: RESULTS is empty: name the results directories to merge" >&2; exit 2;) \
+	$(PY) pipeline/summary.py $(SUMMARY_ARGS) --bases "$(BASES)" $(matrix_args) $(RESULTS)
+
+coverage:
+	@$(PY) coverage/capture.py --results "$(BUILD)/results" --out "$(BUILD)/out" \
+		--covroot "$(BUILD)/coverage" $(trees)
+
+# The series as a maintainer gets it, signed off by whoever runs this; also
+# checks that git am of it onto the base gives the assembled tree exactly.
 series: assemble-if-stale
 	@for base in $(BASES); do \
-		pipeline/series.sh $(BUILD)/tree/$(call tree_name,$$base) $$base \
-			$(call src_of,$$base) $(BUILD)/series/$$base || exit 1; \
+		pipeline/series.sh "$(BUILD)/tree/$(call tree_name,$$base)" "$$base" \
+			"$(BUILD)/series/$$base" || exit 1; \
 	done
 
-checkpatch: series
+# The series as make series writes it; without a git identity, unsigned.
+checkpatch: assemble-if-stale
 	@for base in $(BASES); do \
-		pipeline/checkpatch.sh $(BUILD)/tree/$(call tree_name,$$base) \
-			$(BUILD)/series/$$base || exit 1; \
+		SERIES_UNSIGNED=1 pipeline/series.sh "$(BUILD)/tree/$(call tree_name,$$base)" \
+			"$$base" "$(BUILD)/series/$$base" && \
+		pipeline/checkpatch.sh "$(BUILD)/tree/$(call tree_name,$$base)" \
+			"$(BUILD)/series/$$base" || exit 1; \
 	done
 
 # Slow (an incremental build per mutant and mode), so not part of make test.
 # MUTANTS="12-*" runs only some.
 mutants: assemble-if-stale
 	@for base in $(BASES); do \
-		pipeline/mutants.sh $$base $(call tree_name,$$base) \
-			$(BUILD)/tree/$(call tree_name,$$base) $(BUILD) || exit 1; \
+		pipeline/mutants.sh "$$base" "$(call tree_name,$$base)" \
+			"$(BUILD)/tree/$(call tree_name,$$base)" "$(BUILD)" || exit 1; \
 	done
 
 # Slow (a bare build per mode), so not part of make test: each known failure
@@ -159,29 +179,16 @@ mutants: assemble-if-stale
 known-check: fetch
 	@$(if $(KERNEL_SRC),echo "known-check: needs the pristine Debian base trees: unset KERNEL_SRC" >&2; exit 1;) \
 	for base in $(BASES); do \
-		pipeline/known_pristine.py $$base $(call src_of,$$base) \
-			$(BUILD)/known-check/$(call tree_name,$$base) || exit 1; \
+		$(PY) pipeline/known_pristine.py "$$base" "$(call src_of,$$base)" \
+			"$(BUILD)/known-check/$(call tree_name,$$base)" || exit 1; \
 	done
 
 # Slow (a build per commit and mode), so not part of make test.
 bisect: assemble-if-stale
 	@for base in $(BASES); do \
-		pipeline/bisect.sh $(call tree_name,$$base) $(BUILD)/tree/$(call tree_name,$$base) \
-			$(BUILD) "$(MODES)" || exit 1; \
+		pipeline/bisect.sh "$(call tree_name,$$base)" \
+			"$(BUILD)/tree/$(call tree_name,$$base)" "$(BUILD)" "$(MODES)" || exit 1; \
 	done
-
-# Coverage kernels (build directories OUT/BASE-MODE-gcov), the matrix in
-# every mode and variant, an lcov report per base in build/coverage/BASE/.
-coverage: assemble-if-stale coverage-run
-
-coverage-run:
-	@pipeline/check-qemu.sh
-	@status=0; for base in $(BASES); do \
-		coverage/run.sh $(call tree_name,$$base) \
-			$(BUILD)/tree/$(call tree_name,$$base) $(BUILD)/out \
-			$(BUILD)/coverage/$(call tree_name,$$base) \
-			"$(MODES)" "$(VARIANTS)" $(ATTEMPTS) || status=1; \
-	done; exit $$status
 
 # Two 6.12 hw_tags kernels from one config, both with the benchmark patch
 # of bench/patches/6.12/ (never applied to the test kernels), one without
@@ -192,14 +199,17 @@ coverage-run:
 bench: BASES := 6.12
 bench: fetch
 	@pipeline/check-qemu.sh
-	@bench/bench.py --build $(BUILD) $(BENCH_ARGS)
+	@$(PY) bench/bench.py --build "$(BUILD)" $(BENCH_ARGS)
 
 # Checks of the pipeline itself: bad input is refused with one clear line.
 selftest:
 	@pipeline/selftest.sh
 
 clean:
-	rm -rf $(BUILD)/tree $(BUILD)/out $(RESULTS)
+	rm -rf "$(BUILD)/tree" "$(BUILD)/out" "$(BUILD)/results" "$(BUILD)/coverage"
 
+# Everything generated, but build/ itself, which holds the lock.
 distclean:
-	rm -rf $(BUILD)
+	find "$(BUILD)" -mindepth 1 -delete
+
+endif

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """Turn the gcov data a coverage kernel printed into an lcov tracefile.
 
@@ -69,6 +69,42 @@ def stamp(data: bytes) -> bytes:
 	return data[8:12]
 
 
+def capture(log: str, build_dir: str, capture_dir: str, info: str, test_name: str) -> None:
+	"""The gcov data of one boot's LOG, checked against BUILD_DIR, as the
+	lcov tracefile INFO (the .gcda/.gcno pairs are put in CAPTURE_DIR)."""
+	build_dir = os.path.abspath(build_dir)
+	if os.path.exists(capture_dir):
+		shutil.rmtree(capture_dir)
+	for guest_path, data in frames(log).items():
+		obj = guest_path[len(DEBUGFS_ROOT):]
+		if not obj.startswith(build_dir + '/'):
+			die(f'{log}: {obj} is not from the build in {build_dir}')
+		rel = os.path.relpath(obj, build_dir)
+		gcno = os.path.join(build_dir, rel[:-len('.gcda')] + '.gcno')
+		if not os.path.exists(gcno):
+			die(f'{log}: {rel} has no {gcno}')
+		with open(gcno, 'rb') as f:
+			if stamp(f.read(12)) != stamp(data):
+				die(f'{log}: {rel} is from another build than {gcno} (gcov stamps differ)')
+		dest = os.path.join(capture_dir, rel)
+		os.makedirs(os.path.dirname(dest), exist_ok=True)
+		shutil.copyfile(gcno, dest[:-len('.gcda')] + '.gcno')
+		with open(dest, 'wb') as f:
+			f.write(data)
+
+	cmd = [LCOV, '--quiet', '--capture', '--directory', capture_dir,
+	       '--gcov-tool', GCOV,
+	       '--test-name', re.sub(r'\W', '_', test_name),
+	       '--output-file', info]
+	lcov = subprocess.run(cmd, stderr=subprocess.PIPE, text=True)
+	# lcov 1.16's geninfo warns about its own subroutines under Perl 5.36.
+	for line in lcov.stderr.splitlines():
+		if not re.match(r'Subroutine \w+ redefined at ', line):
+			print(line, file=sys.stderr)
+	if lcov.returncode != 0:
+		die(f'lcov could not capture {capture_dir}')
+
+
 def main() -> int:
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument('--log', required=True)
@@ -77,38 +113,7 @@ def main() -> int:
 	parser.add_argument('--info', required=True)
 	parser.add_argument('--test-name', required=True)
 	args = parser.parse_args()
-	build_dir = os.path.abspath(args.build_dir)
-
-	if os.path.exists(args.capture_dir):
-		shutil.rmtree(args.capture_dir)
-	for guest_path, data in frames(args.log).items():
-		obj = guest_path[len(DEBUGFS_ROOT):]
-		if not obj.startswith(build_dir + '/'):
-			die(f'{args.log}: {obj} is not from the build in {build_dir}')
-		rel = os.path.relpath(obj, build_dir)
-		gcno = os.path.join(build_dir, rel[:-len('.gcda')] + '.gcno')
-		if not os.path.exists(gcno):
-			die(f'{args.log}: {rel} has no {gcno}')
-		with open(gcno, 'rb') as f:
-			if stamp(f.read(12)) != stamp(data):
-				die(f'{args.log}: {rel} is from another build than {gcno} (gcov stamps differ)')
-		dest = os.path.join(args.capture_dir, rel)
-		os.makedirs(os.path.dirname(dest), exist_ok=True)
-		shutil.copyfile(gcno, dest[:-len('.gcda')] + '.gcno')
-		with open(dest, 'wb') as f:
-			f.write(data)
-
-	cmd = [LCOV, '--quiet', '--capture', '--directory', args.capture_dir,
-	       '--gcov-tool', GCOV,
-	       '--test-name', re.sub(r'\W', '_', args.test_name),
-	       '--output-file', args.info]
-	lcov = subprocess.run(cmd, stderr=subprocess.PIPE, text=True)
-	# lcov 1.16's geninfo warns about its own subroutines under Perl 5.36.
-	for line in lcov.stderr.splitlines():
-		if not re.match(r'Subroutine \w+ redefined at ', line):
-			print(line, file=sys.stderr)
-	if lcov.returncode != 0:
-		die(f'lcov could not capture {args.capture_dir}')
+	capture(args.log, args.build_dir, args.capture_dir, args.info, args.test_name)
 	return 0
 
 

@@ -21,15 +21,29 @@ nolibc=$tree/tools/include/nolibc/nolibc.h
 [ -f "$nolibc" ] || die "$tree has no tools/include/nolibc"
 command -v aarch64-linux-gnu-gcc >/dev/null || die "aarch64-linux-gnu-gcc not found (make setup)"
 
+# A file is only replaced when its content changes: the kernel build
+# regenerates the initramfs, and relinks, whenever one of them is newer.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+update() {
+	cmp -s "$tmp/$1" "$out/$1" || mv "$tmp/$1" "$out/$1"
+}
+
 # As tools/testing/selftests/rcutorture/bin/mkinitrd.sh builds its init.
 aarch64-linux-gnu-gcc -Wall -Werror -Os -static -nostdlib -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-ident -include "$nolibc" \
-	-o "$out/init" "$init_c" -lgcc || die "cannot build $init_c"
+	-o "$tmp/init" "$init_c" -lgcc || die "cannot build $init_c"
+update init
 
-cat >"$out/initramfs.list" <<LIST
+cat >"$tmp/initramfs.list" <<LIST
 dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
 dir /sys 0755 0 0
 file /init $out/init 0755 0 0
 LIST
-printf 'CONFIG_INITRAMFS_SOURCE="%s"\n' "$out/initramfs.list" >"$out/initramfs.config"
+update initramfs.list
+printf 'CONFIG_INITRAMFS_SOURCE="%s"\n' "$out/initramfs.list" >"$tmp/initramfs.config"
+update initramfs.config

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """Merge a base's coverage tracefiles, write the HTML report, apply the gate.
 
@@ -175,7 +175,9 @@ def summary(cov: Dict[str, FileCoverage]) -> List[str]:
 def main() -> int:
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument('--tree', required=True)
-	parser.add_argument('--name', required=True, help='the base, e.g. 6.12')
+	parser.add_argument('--name', required=True, help='the tree, e.g. 6.12 or local-7.3')
+	parser.add_argument('--base', help='its base, for coverage/merged-feature-BASE '
+			    '(default: NAME)')
 	parser.add_argument('--covdir', required=True)
 	args = parser.parse_args()
 	tree = os.path.abspath(args.tree)
@@ -189,7 +191,7 @@ def main() -> int:
 	for info in infos:
 		add += ['--add-tracefile', info]
 	lcov(*add, '--output-file', merged)
-	merged_feature = os.path.join(HERE, f'merged-feature-{args.name}')
+	merged_feature = os.path.join(HERE, f'merged-feature-{args.base or args.name}')
 	keep = set(REPORTED) | set(series_lines(tree))
 	keep |= {path for (path, _), _ in read_table(merged_feature, 1)}
 	lcov('--extract', merged, *sorted(os.path.join(tree, p) for p in keep),
@@ -221,7 +223,7 @@ def main() -> int:
 			hit, total = function_lines(tree, p, cov[p], fn)
 			print(f'{fn}() in {p}: ran {cov[p].functions[fn]} times, '
 			      f'{hit} of {total} lines')
-	failures += gate(tree, args.name, cov)
+	failures += gate(tree, args.base or args.name, cov)
 	if failures:
 		print(f'coverage gate of {args.name}: {len(failures)} lines or functions did not run:')
 		for f in failures:

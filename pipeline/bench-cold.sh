@@ -14,7 +14,7 @@ set -eu
 die() { echo "bench-cold: $*" >&2; exit 1; }
 base=${1:-6.12}
 [ $# -gt 0 ] && shift
-modes=${*:-generic sw_tags hw_tags}
+modes=${*:-$(pipeline/matrix.py modes)}
 top=$(pwd)
 pristine=$top/build/base/linux-source-$base
 tree=$top/build/tree/$base

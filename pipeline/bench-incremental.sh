@@ -10,7 +10,7 @@
 set -eu
 base=${1:-6.12}
 [ $# -gt 0 ] && shift
-modes=${*:-generic sw_tags hw_tags}
+modes=${*:-$(pipeline/matrix.py modes)}
 tree=build/tree/$base
 [ -f "$tree/mm/vmalloc.c" ] || { echo "bench: no assembled tree $tree (make prepare)" >&2; exit 1; }
 for mode in $modes; do

@@ -5,7 +5,11 @@
 # package into DEST. 6.12 comes from the machine's own suites (installed by
 # setup.sh); 7.3 only exists in trixie-backports, which is read through a
 # private apt configuration so that no Debian 13 package can reach this
-# Debian 12 machine. DEST appears only once it is complete.
+# Debian 12 machine; its .deb is kept in CACHE_DIR.
+#
+# DEST/.pristine records the package and its exact version, e.g.
+# "linux-source-6.12 6.12.117-1~deb12u1"; a DEST extracted from another
+# version is extracted again. DEST appears only once it is complete.
 #
 # Usage: pipeline/fetch-base.sh BASE DEST CACHE_DIR
 set -eu
@@ -13,11 +17,33 @@ set -eu
 die() { echo "fetch-base: $*" >&2; exit 1; }
 [ $# -eq 3 ] || die "usage: fetch-base.sh BASE DEST CACHE_DIR"
 base=$1 dest=$2 cache=$3
+pkg=linux-source-$base
+tmp=$dest.tmp
+trap 'rm -rf "$tmp" "$cache/apt/x"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 
-[ -f "$dest/.pristine" ] && exit 0
+# The newest of the .debs given, by dpkg's version order.
+newest_deb() {
+	best="" best_v=""
+	for deb in "$@"; do
+		[ -f "$deb" ] || continue
+		v=$(dpkg-deb -f "$deb" Version)
+		if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best_v"; then
+			best=$deb best_v=$v
+		fi
+	done
+	echo "$best"
+}
 
-tarball=/usr/src/linux-source-$base.tar.xz
-if [ ! -f "$tarball" ]; then
+installed=$(dpkg-query -W -f='${Status} ${Version}' "$pkg" 2>/dev/null |
+	sed -n 's/^install ok installed //p')
+if [ -n "$installed" ]; then
+	version=$installed
+	tarball=/usr/src/$pkg.tar.xz
+	[ -f "$tarball" ] || die "$pkg $version is installed but $tarball is missing"
+else
 	apt=$cache/apt
 	mkdir -p "$apt/lists/partial" "$apt/sources" "$apt/cache" "$apt/deb"
 	cat > "$apt/sources/trixie-backports.sources" <<EOS
@@ -32,29 +58,39 @@ EOS
 		-o Dir::State::Lists="$apt/lists" \
 		-o Dir::Cache="$apt/cache" \
 		-o APT::Sandbox::User=root -q
-	deb=$(ls "$apt/deb"/linux-source-"$base"_*.deb 2>/dev/null | tail -n 1)
+	deb=$(newest_deb "$apt/deb/${pkg}_"*.deb)
 	if [ -z "$deb" ]; then
-		echo "fetch-base: downloading linux-source-$base from trixie-backports"
+		echo "fetch-base: downloading $pkg from trixie-backports"
 		apt-get "$@" update >/dev/null ||
-			die "cannot read the trixie-backports index"
-		(cd "$apt/deb" && apt-get "$@" download "linux-source-$base" >/dev/null) ||
-			die "no package linux-source-$base in trixie-backports"
-		deb=$(ls "$apt/deb"/linux-source-"$base"_*.deb | tail -n 1)
+			die "cannot read the trixie-backports index (network?)"
+		(cd "$apt/deb" && apt-get "$@" download "$pkg" >/dev/null 2>&1) ||
+			die "trixie-backports no longer has $pkg: the base cannot be fetched"
+		deb=$(newest_deb "$apt/deb/${pkg}_"*.deb)
 	fi
-	rm -rf "$apt/x"
-	dpkg -x "$deb" "$apt/x"
-	tarball=$apt/x/usr/src/linux-source-$base.tar.xz
-	[ -f "$tarball" ] || die "$deb holds no linux-source-$base.tar.xz"
+	version=$(dpkg-deb -f "$deb" Version)
+	tarball=
+fi
+want="$pkg $version"
+
+if [ -f "$dest/.pristine" ] && [ "$(cat "$dest/.pristine")" = "$want" ]; then
+	exit 0
+fi
+[ ! -e "$dest" ] || echo "fetch-base: $dest holds $(cat "$dest/.pristine" 2>/dev/null || echo 'an unknown version'); extracting $want"
+
+if [ -z "$tarball" ]; then
+	rm -rf "$cache/apt/x"
+	dpkg -x "$deb" "$cache/apt/x"
+	tarball=$cache/apt/x/usr/src/$pkg.tar.xz
+	[ -f "$tarball" ] || die "$deb holds no $pkg.tar.xz"
 fi
 
-tmp=$dest.tmp
 rm -rf "$tmp"
 mkdir -p "$tmp"
-echo "fetch-base: extracting $tarball"
+echo "fetch-base: extracting $want"
 tar -xf "$tarball" -C "$tmp" --strip-components=1 ||
 	die "cannot extract $tarball"
 [ -f "$tmp/Makefile" ] && [ -d "$tmp/mm" ] ||
 	die "$tarball is not a kernel source tree"
+echo "$want" > "$tmp/.pristine"
 rm -rf "$dest"
 mv "$tmp" "$dest"
-echo "linux-source-$base from $tarball" > "$dest/.pristine"

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """Check that each known failure of a base also fails in the pristine base.
 
@@ -22,7 +22,8 @@ import subprocess
 import sys
 from typing import Dict, List, Set, Tuple
 
-from run_kunit import HW_TAGS_VARIANTS, KUNIT_FAILED, MODES, leaf_cases, read_known
+import matrix
+from run_kunit import KUNIT_FAILED, leaf_cases, read_known
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -36,11 +37,12 @@ def rows_of(base: str) -> Dict[Tuple[str, str], Set[str]]:
 		if not fnmatch.fnmatchcase(base, b):
 			continue
 		matched = False
-		for m in MODES:
-			variants = HW_TAGS_VARIANTS if m == 'hw_tags' else ('default',)
-			for v in variants:
-				if fnmatch.fnmatchcase(m, mode) and fnmatch.fnmatchcase(v, variant):
-					rows.setdefault((m, v), set()).add(case)
+		for m in matrix.MODES:
+			for v in matrix.VARIANTS:
+				if m not in v.upstream_modes or m not in v.modes:
+					continue
+				if fnmatch.fnmatchcase(m, mode) and fnmatch.fnmatchcase(v.name, variant):
+					rows.setdefault((m, v.name), set()).add(case)
 					matched = True
 		if not matched:
 			sys.exit(f'known_pristine: known-failures.txt: "{b} {mode} {variant} {case}" '
@@ -64,9 +66,12 @@ def bare_run(tree: str, work: str, mode: str, variant: str) -> Dict[str, str]:
 		'--qemu_config=' + os.path.join(REPO, 'tools/testing/kunit/qemu_configs/arm64_mte.py'),
 		f'--kunitconfig={config}', '--timeout=900', f'--json={json_out}',
 		'--make_options=CC=ccache aarch64-linux-gnu-gcc']
-	kernel_args = HW_TAGS_VARIANTS[variant].kernel_args
+	kernel_args = matrix.VARIANT_BY_NAME[variant].kernel_args
 	if kernel_args:
 		argv.append(f'--kernel_args={kernel_args}')
+	cpus = matrix.VARIANT_BY_NAME[variant].cpus
+	if cpus > 1:
+		argv.append(f'--qemu_args=-smp {cpus}')
 	argv.append('kasan')
 	print(f'known_pristine: {mode} {variant}: bare kunit.py (log: {log})', flush=True)
 	with open(log, 'w') as out:

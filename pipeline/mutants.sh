@@ -13,16 +13,22 @@
 #
 # Usage: pipeline/mutants.sh BASE NAME TREE BUILD_DIR  (NAME: the tree's name)
 # Env: MUTANTS="12-*" runs only the mutants whose names match this one glob.
+# The tree is restored when a mutant has run, on exit, and on INT, TERM, HUP.
 set -eu
 die() { echo "mutants: $*" >&2; exit 1; }
 [ $# -eq 4 ] || die "usage: mutants.sh BASE NAME TREE BUILD_DIR"
 base=$1 name_of_tree=$2 tree=$3 build=$4
 repo=$(cd "$(dirname "$0")/.." && pwd)
-dir=$repo/mutants/$base
+dir=${MUTANTS_DIR:-$repo/mutants/$base}
+run_kunit=${RUN_KUNIT:-$repo/pipeline/run_kunit.py}	# the pipeline's checks fake it
 [ -d "$dir" ] || die "no mutants for base $base ($dir)"
 [ -z "$(git -C "$tree" status --porcelain)" ] ||
 	die "$tree has uncommitted edits; mutants are applied to a clean tree"
+# A mutant left applied would be tested by the next make kunit.
 trap 'git -C "$tree" checkout -q -- .' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 survived=0
 for m in "$dir"/${MUTANTS:-*}.patch; do
@@ -33,21 +39,28 @@ for m in "$dir"/${MUTANTS:-*}.patch; do
 	git -C "$tree" apply "$m" || die "$name does not apply to $tree"
 	results=$build/mutants/$base/$name
 	rm -rf "$results"
-	"$repo/pipeline/run_kunit.py" --tree "$tree" --name "$name_of_tree" \
+	"$run_kunit" --tree "$name_of_tree=$tree" \
 		--out "$build/out" --results "$results" --modes "$modes" \
-		--variants default --attempts 1 --suite kasan_vmalloc_skip \
-		--make_option "CC=ccache aarch64-linux-gnu-gcc" >/dev/null
+		--variants default --attempts 1 --suite kasan_vmalloc_skip >/dev/null || true
 	git -C "$tree" checkout -q -- .
 	# Killed only if a case fails (or the kernel crashes) in every mode.
-	verdict=$(python3 - "$results" $modes <<'PY'
-import glob, json, sys
+	verdict=$(cd "$repo/pipeline" && /usr/bin/python3 - "$results" $modes <<'PY'
+import sys
+from results import load
 results, modes = sys.argv[1], sys.argv[2:]
 bad, unbuilt = {}, []
-for p in glob.glob(results + '/*.summary.json'):
-	r = json.load(open(p))
-	if r['variant'] == 'build':
-		unbuilt.append(r['mode'])
-	bad[r['mode']] = r['failed'] + r['crashed']
+run = load([results])
+for r in run.rows:
+	mode = r['cell']['mode']
+	if any('did not build' in c for c in r['crashed']):
+		unbuilt.append(mode)
+	if r['infrastructure']:
+		print(f"error: {mode}: {r['infrastructure'][0]}")
+		sys.exit()
+	bad[mode] = r['failed'] + r['crashed']
+if run.problems:
+	print('error: ' + run.problems[0])
+	sys.exit()
 alive = [m for m in modes if not bad.get(m)]
 if unbuilt:
 	print(f'error: does not build in {" ".join(sorted(unbuilt))}')

@@ -1,19 +1,28 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Build and run the KASAN KUnit suites of one assembled tree with kunit.py.
+"""Build the kernels of assembled trees and boot every cell of the matrix.
 
-For every KASAN mode: one `kunit.py build` into the mode's own build
-directory, then one `kunit.py exec` per boot variant (same kernel, another
-command line). A run with failing cases is booted again, up to --attempts
-times in all, to tell a flaky case (failed, then passed) from a failing one
-(failed every time). A case that fails every time and is listed in the
-known-failures file is counted apart, with its recorded cause; known
-failures alone never cause a reboot.
+One `kunit.py build` per (tree, KASAN mode), one after the other (never two
+kernels at once), and one `kunit.py exec` per cell (boot variant x suite,
+see matrix.py). Boots run side by side, as many as the machine has CPUs,
+each in a build directory of its own that points at the kernel image; they
+start as soon as their kernel is built, while the next one builds.
 
-Each (base, mode, variant) row leaves in the results directory:
-  ROW.json          kunit.py's KernelCI-style JSON of the last boot
-  ROW.N.log         the raw kernel log of boot N
-  ROW.summary.json  the row's counts and case lists, read by summary.py
+An upstream `kasan` boot with failing cases is booted again, up to
+--attempts boots in all, to tell a flaky case (failed, then passed) from a
+failing one (failed every time). A case that fails every time and is listed
+in the known-failures file is counted apart, with its recorded cause; known
+failures alone never cause a reboot. Our own suite is booted once: any
+failure of it is a failure.
+
+The results directory holds, before any kernel is built, manifest.json
+(every expected cell, the bases' versions, toolchain and QEMU) and then,
+per cell CELL (BASE-MODE-VARIANT-SUITE):
+  CELL.N.json       kunit.py's KernelCI-style JSON of boot N
+  CELL.N.log        the raw kernel log of boot N
+  CELL.N.kunit.log  kunit.py's own output of boot N
+  CELL.summary.json the cell's counts and case lists, read by summary.py
+  CELL.junit.xml    the same for CI engines (python3-junit.xml)
 """
 
 import argparse
@@ -23,57 +32,31 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
+import matrix
+from kernel import Kernel, interrupt_on_signals, stop_all, stopping
 from listfile import ListError, read_list
-
-MODES = ('generic', 'sw_tags', 'hw_tags')
-
-# Suites every boot must show; a missing one is a crash.
-ALL_SUITES = ('kasan', 'kasan_vmalloc_skip')
-
-
-@dataclass(frozen=True)
-class Variant:
-	"""A boot of the hw_tags kernel: extra command line, suites it runs.
-
-	kunit.filter_glob takes one glob, so a variant runs all suites or one.
-	"""
-	kernel_args: str = ''
-	suites: Tuple[str, ...] = ALL_SUITES
-
-
-HW_TAGS_VARIANTS: Dict[str, Variant] = {
-	'default': Variant(),
-	'vmalloc_off': Variant('kasan.vmalloc=off'),
-	# The upstream suite refuses to start without KASAN (suite_init fails).
-	'kasan_off': Variant('kasan=off', ('kasan_vmalloc_skip',)),
-	'init_on_alloc': Variant('init_on_alloc=1'),
-	'init_on_free': Variant('init_on_free=1'),
-	'async': Variant('kasan.mode=async'),
-	'asymm': Variant('kasan.mode=asymm'),
-}
+from results import Manifest, write_cell
 
 KUNIT_FAILED = ('FAIL', 'ERROR')
 
 
 @dataclass
-class Row:
-	base: str
-	mode: str
-	variant: str
-	boots: int = 0
+class CellResult:
+	"""What the boots of one cell showed."""
+	cell: matrix.Cell
+	boots: List[str] = field(default_factory=list)	# per boot: ok, crashed, infrastructure
 	passed: List[str] = field(default_factory=list)
 	failed: List[str] = field(default_factory=list)
 	skipped: List[str] = field(default_factory=list)
 	flaky: List[str] = field(default_factory=list)
 	known: List[str] = field(default_factory=list)
 	crashed: List[str] = field(default_factory=list)
-
-	@property
-	def name(self) -> str:
-		return f'{self.base}-{self.mode}-{self.variant}'
+	infrastructure: List[str] = field(default_factory=list)
 
 
 def die(msg: str) -> None:
@@ -102,176 +85,222 @@ def read_known(path: Optional[str]) -> Dict[str, str]:
 	return {' '.join(what): cause for what, cause in entries}
 
 
-class Kunit:
-	"""kunit.py in one assembled tree, for one KASAN mode."""
-
-	def __init__(self, args: argparse.Namespace, mode: str) -> None:
-		self.tree = os.path.abspath(args.tree)
-		self.mode = mode
-		self.build_dir = os.path.abspath(os.path.join(
-			args.out, f'{args.name}-{mode}{args.build_suffix}'))
-		self.common = [
-			'--arch=arm64', '--cross_compile=aarch64-linux-gnu-',
-			f'--build_dir={self.build_dir}',
-			f'--qemu_config={args.qemu_config}',
-		]
-		self.kunitconfigs = ['--kunitconfig=mm/kasan/.kunitconfig',
-				     f'--kunitconfig=tools/testing/kunit/configs/kasan_{mode}.config']
-		self.kunitconfigs += [f'--kunitconfig={os.path.abspath(c)}' for c in args.kunitconfig]
-		self.make_options = [f'--make_options={o}' for o in args.make_option]
-		self.timeout = args.timeout
-
-	def _kunit(self, cmd: List[str], log: str) -> int:
-		argv = [sys.executable, 'tools/testing/kunit/kunit.py'] + cmd
-		with open(log, 'w') as out:
-			out.write('$ ' + ' '.join(argv) + '\n')
-			out.flush()
-			return subprocess.call(argv, cwd=self.tree, stdout=out,
-					       stderr=subprocess.STDOUT)
-
-	def build(self, log: str) -> bool:
-		os.makedirs(self.build_dir, exist_ok=True)
-		cmd = ['build'] + self.common + self.kunitconfigs + self.make_options
-		return self._kunit(cmd, log) == 0
-
-	def boot(self, variant: Variant, json_out: str, log: str) -> None:
-		cmd = ['exec'] + self.common + [f'--timeout={self.timeout}',
-						f'--json={json_out}']
-		if variant.kernel_args:
-			cmd.append(f'--kernel_args={variant.kernel_args}')
-		if variant.suites != ALL_SUITES:
-			cmd.append(','.join(variant.suites))	# kunit.filter_glob
-		if os.path.exists(json_out):
-			os.remove(json_out)
-		self._kunit(cmd, log)
-		raw = os.path.join(self.build_dir, 'test.log')
-		if os.path.exists(raw):
-			shutil.copyfile(raw, log.replace('.kunit.log', '.log'))
+def is_known(cell: matrix.Cell, case: str, known: Dict[str, str]) -> bool:
+	key = f'{cell.base} {cell.mode} {cell.variant} {case}'
+	return any(fnmatch.fnmatchcase(key, k) for k in known)
 
 
-def boot_results(json_path: str, expected: Tuple[str, ...]) -> Tuple[Dict[str, str], List[str]]:
-	"""Case statuses of one boot, and what shows the boot crashed."""
+def boot_results(json_path: str, log_path: str, status: int,
+		 suite: str) -> Tuple[Dict[str, str], List[str], List[str]]:
+	"""Case statuses of one boot, what shows the kernel crashed, and what
+	shows that the boot itself (QEMU, kunit.py) failed."""
+	log = ''
+	if os.path.exists(log_path):
+		with open(log_path, errors='replace') as f:
+			log = f.read()
+	if not log.strip():
+		return {}, [], [f'kunit.py exec exited {status} and QEMU printed nothing']
+	if 'TAP version' not in log:
+		if 'Booting Linux' not in log:
+			return {}, [], [f'kunit.py exec exited {status}: the kernel did not start']
+		return {}, ['the kernel died before any suite ran'], []
 	if not os.path.exists(json_path):
-		return {}, ['no results: the kernel did not boot or kunit.py failed']
+		return {}, [], [f'kunit.py exec exited {status} and wrote no JSON']
 	with open(json_path) as f:
 		try:
 			top = json.load(f)
 		except json.JSONDecodeError:
-			return {}, ['kunit.py wrote no valid JSON']
+			return {}, [], ['kunit.py wrote no valid JSON']
 	cases = dict(leaf_cases(top))
-	crashes = [c for c, s in cases.items() if s == 'ERROR']
-	seen = {g['name'] for g in top.get('sub_groups', [])}
-	seen |= {c.split('.', 1)[0] for c in cases}
-	crashes += [f'{s}: suite did not run' for s in expected if s not in seen]
-	return cases, crashes
+	crashes = [f'{c}: did not finish' for c, s in cases.items() if s == 'ERROR']
+	if not any(c.split('.', 1)[0] == suite for c in cases):
+		crashes.append(f'{suite}: suite did not run')
+	return cases, crashes, []
 
 
-def is_known(row: Row, case: str, known: Dict[str, str]) -> bool:
-	key = f'{row.base} {row.mode} {row.variant} {case}'
-	return any(fnmatch.fnmatchcase(key, k) for k in known)
+class Cpus:
+	"""Counts the host CPUs that boots hold; a boot of N vCPUs takes N."""
+
+	def __init__(self, n: int) -> None:
+		self.free = n
+		self.total = n
+		self.cond = threading.Condition()
+
+	def take(self, n: int) -> None:
+		n = min(n, self.total)
+		with self.cond:
+			self.cond.wait_for(lambda: self.free >= n)
+			self.free -= n
+
+	def give(self, n: int) -> None:
+		with self.cond:
+			self.free += min(n, self.total)
+			self.cond.notify_all()
 
 
-def run_row(kunit: Kunit, row: Row, variant: Variant, attempts: int,
-	    results: str, known: Dict[str, str]) -> Row:
-	"""Boots one variant again while some case has failed in every boot so far.
+class Runner:
+	def __init__(self, args: argparse.Namespace, known: Dict[str, str]) -> None:
+		self.args = args
+		self.known = known
+		self.cpus = Cpus(args.jobs)
+		self.print_lock = threading.Lock()
 
-	A known failure alone does not earn a reboot: it is listed because it
-	fails on every boot, and rebooting for it would only cost time.
-	"""
-	history: Dict[str, List[str]] = {}
-	failed_every_boot: Set[str] = set()
-	json_out = os.path.join(results, f'{row.name}.json')
-	for n in range(1, attempts + 1):
-		row.boots = n
-		kunit.boot(variant, json_out, os.path.join(results, f'{row.name}.{n}.kunit.log'))
-		cases, crashes = boot_results(json_out, variant.suites)
-		row.crashed += [f'boot {n}: {c}' for c in crashes]
-		for case, status in cases.items():
-			history.setdefault(case, []).append(status)
-		failing = {c for c, s in cases.items() if s in KUNIT_FAILED}
-		failed_every_boot = failing if n == 1 else failed_every_boot & failing
-		if all(is_known(row, c, known) for c in failed_every_boot):
-			break
-	for case, statuses in sorted(history.items()):
-		if case in failed_every_boot:
-			(row.known if is_known(row, case, known) else row.failed).append(case)
-		elif any(s in KUNIT_FAILED for s in statuses):
-			row.flaky.append(case)
-		elif 'PASS' in statuses:
-			row.passed.append(case)
-		else:
-			row.skipped.append(case)
-	return row
+	def say(self, msg: str) -> None:
+		with self.print_lock:
+			print(f'run_kunit: {msg}', flush=True)
+
+	def boot(self, kernel: Kernel, cell: matrix.Cell, n: int) -> Tuple[str, str, int]:
+		"""Boot N of CELL; returns its JSON and log paths and kunit.py's status."""
+		res = self.args.results
+		stem = os.path.join(res, f'{cell.name}.{n}')
+		json_out, log = f'{stem}.json', f'{stem}.log'
+		for p in (json_out, log):
+			if os.path.exists(p):
+				os.remove(p)
+		scratch = kernel.boot_dir(os.path.join(self.args.out, 'boots', f'{cell.name}'))
+		variant = cell.boot
+		argv = (['exec'] + kernel.common_args(scratch) +
+			[f'--timeout={self.args.timeout}', f'--json={json_out}'])
+		if variant.kernel_args:
+			argv.append(f'--kernel_args={variant.kernel_args}')
+		if variant.cpus > 1:
+			argv.append(f'--qemu_args=-smp {variant.cpus}')
+		argv.append(cell.suite)	# kunit.filter_glob
+		self.cpus.take(variant.cpus)
+		try:
+			status = kernel.kunit(argv, f'{stem}.kunit.log')
+		finally:
+			self.cpus.give(variant.cpus)
+		raw = os.path.join(scratch, 'test.log')
+		if os.path.exists(raw):
+			shutil.move(raw, log)
+		shutil.rmtree(scratch, ignore_errors=True)
+		return json_out, log, status
+
+	def run_cell(self, kernel: Kernel, cell: matrix.Cell) -> CellResult:
+		"""Boots CELL again while a case failed in every boot so far.
+
+		A known failure alone does not earn a reboot: it is listed because
+		it fails on every boot, and rebooting for it would only cost time.
+		"""
+		r = CellResult(cell)
+		attempts = self.args.attempts if cell.suite in matrix.REBOOTABLE_SUITES else 1
+		history: Dict[str, List[str]] = {}
+		failed_every_boot: Set[str] = set()
+		for n in range(1, attempts + 1):
+			json_out, log, status = self.boot(kernel, cell, n)
+			cases, crashes, infra = boot_results(json_out, log, status, cell.suite)
+			r.crashed += [f'boot {n}: {c}' for c in crashes]
+			r.infrastructure += [f'boot {n}: {c}' for c in infra]
+			r.boots.append('infrastructure' if infra else 'crashed' if crashes else 'ok')
+			for case, st in cases.items():
+				history.setdefault(case, []).append(st)
+			failing = {c for c, s in cases.items() if s in KUNIT_FAILED}
+			failed_every_boot = failing if n == 1 else failed_every_boot & failing
+			if infra or crashes:
+				break
+			if all(is_known(cell, c, self.known) for c in failed_every_boot):
+				break
+		for case, statuses in sorted(history.items()):
+			if case in failed_every_boot:
+				(r.known if is_known(cell, case, self.known) else r.failed).append(case)
+			elif any(s in KUNIT_FAILED for s in statuses):
+				r.flaky.append(case)
+			elif 'PASS' in statuses:
+				r.passed.append(case)
+			else:
+				r.skipped.append(case)
+		return r
+
+	def finish(self, manifest: Manifest, r: CellResult) -> None:
+		if stopping():
+			return	# an interrupted boot is no result: the cell stays missing
+		write_cell(self.args.results, manifest, asdict(r) | {'cell': asdict(r.cell)})
+		self.say(f'{r.cell.name}: {len(r.passed)} passed, {len(r.failed)} failed, '
+			 f'{len(r.skipped)} skipped, {len(r.flaky)} flaky, {len(r.known)} known, '
+			 f'{len(r.crashed)} crashed, {len(r.infrastructure)} infrastructure '
+			 f'({len(r.boots)} boot{"s" if len(r.boots) > 1 else ""})')
 
 
 def main() -> int:
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	parser.add_argument('--tree', required=True, help='assembled kernel tree')
-	parser.add_argument('--name', required=True, help='name of the tree, e.g. 6.12')
+	parser.add_argument('--tree', action='append', required=True, metavar='NAME=PATH',
+			    help='an assembled tree and the name of its base, e.g. 6.12=build/tree/6.12')
 	parser.add_argument('--out', required=True, help='parent of the build directories')
-	parser.add_argument('--results', required=True, help='where rows are written')
-	parser.add_argument('--modes', default=' '.join(MODES))
-	parser.add_argument('--variants', default=' '.join(HW_TAGS_VARIANTS),
-			    help='boot variants of the hw_tags kernel')
-	parser.add_argument('--attempts', type=int, default=3)
+	parser.add_argument('--results', required=True, help='where cells are written')
+	parser.add_argument('--modes', default=' '.join(matrix.MODES))
+	parser.add_argument('--variants', default=' '.join(matrix.DEFAULT_VARIANTS))
+	parser.add_argument('--suite', help='boot only this suite')
+	parser.add_argument('--attempts', default='3')
 	parser.add_argument('--timeout', type=int, default=900)
 	parser.add_argument('--known', help='known-failures file')
-	parser.add_argument('--kunitconfig', action='append', default=[],
-			    help='extra kunitconfig fragment, e.g. for coverage')
-	parser.add_argument('--make_option', action='append', default=[])
-	parser.add_argument('--build-suffix', default='',
-			    help='appended to the build directories, e.g. -gcov')
-	parser.add_argument('--qemu_config',
-			    default='tools/testing/kunit/qemu_configs/arm64_mte.py',
-			    help='QEMU config for kunit.py (relative to the tree)')
+	parser.add_argument('--jobs', type=int, default=os.cpu_count() or 1,
+			    help='host CPUs that boots may use at once')
 	parser.add_argument('--no-build', action='store_true',
 			    help='boot the kernels already built')
-	parser.add_argument('--suite', help='run only this suite in every boot')
 	args = parser.parse_args()
-	# kunit.py runs in the tree: give it absolute paths.
 	args.results = os.path.abspath(args.results)
-	if os.path.exists(args.qemu_config):
-		args.qemu_config = os.path.abspath(args.qemu_config)
+	args.out = os.path.abspath(args.out)
 
-	modes = args.modes.split()
-	for mode in modes:
-		if mode not in MODES:
-			die(f"unknown mode '{mode}' (known: {' '.join(MODES)})")
-	variants = args.variants.split()
-	for variant in variants:
-		if variant not in HW_TAGS_VARIANTS:
-			die(f"unknown boot variant '{variant}' (known: {' '.join(HW_TAGS_VARIANTS)})")
-	if not os.path.exists(os.path.join(args.tree, '.git', 'vmalloc-skip-assembled')):
-		die(f'{args.tree} is not an assembled tree (run make prepare)')
+	trees: Dict[str, str] = {}
+	for spec in args.tree:
+		name, _, path = spec.partition('=')
+		if not name or not path:
+			die(f'--tree {spec}: expected NAME=PATH')
+		if not os.path.exists(os.path.join(path, '.git', 'vmalloc-skip-assembled')):
+			die(f'{path} is not an assembled tree (run make prepare)')
+		trees[name] = os.path.abspath(path)
+	try:
+		cells = matrix.parse(' '.join(trees), args.modes, args.variants,
+				     args.attempts, check_bases=False)
+	except matrix.MatrixError as e:
+		die(str(e))
+	if args.suite:
+		cells = [c for c in cells if c.suite == args.suite]
+	args.attempts = int(args.attempts)
 	known = read_known(args.known)
-	os.makedirs(args.results, exist_ok=True)
 
-	for mode in modes:
-		kunit = Kunit(args, mode)
-		build_log = os.path.join(args.results, f'{args.name}-{mode}.build.log')
-		print(f'run_kunit: {args.name} {mode}: building in {kunit.build_dir}', flush=True)
-		if not args.no_build and not kunit.build(build_log):
-			row = Row(args.name, mode, 'build', crashed=[f'build failed, see {build_log}'])
-			write_row(args.results, row)
-			continue
-		for variant in (variants if mode == 'hw_tags' else ['default']):
-			print(f'run_kunit: {args.name} {mode} {variant}: booting', flush=True)
-			boot = HW_TAGS_VARIANTS[variant]
-			if args.suite:
-				boot = Variant(boot.kernel_args, (args.suite,))
-			row = run_row(kunit, Row(args.name, mode, variant), boot,
-				      args.attempts, args.results, known)
-			write_row(args.results, row)
+	os.makedirs(args.results, exist_ok=True)
+	manifest = Manifest.start(args.results, trees, cells)
+	runner = Runner(args, known)
+
+	interrupt_on_signals()
+
+	# Boot workers: enough threads for every CPU to run a one-vCPU boot.
+	pool = ThreadPoolExecutor(max_workers=args.jobs)
+	futures = []
+	try:
+		for name, tree in trees.items():
+			for mode in matrix.MODES:
+				mine = [c for c in cells if c.base == name and c.mode == mode]
+				if not mine:
+					continue
+				kernel = Kernel(tree, name, mode, args.out)
+				log = os.path.join(args.results, f'{name}-{mode}.build.log')
+				if not args.no_build:
+					runner.say(f'{name} {mode}: building in {kernel.build_dir}')
+					if not kernel.build(log):
+						for c in mine:
+							r = CellResult(c, crashed=[f'the kernel did not build, see {log}'])
+							runner.finish(manifest, r)
+						continue
+				for c in mine:
+					futures.append(pool.submit(
+						lambda k=kernel, c=c: runner.finish(manifest, runner.run_cell(k, c))))
+		for f in futures:
+			f.result()
+	except BaseException:
+		stop_all()
+		pool.shutdown(wait=True, cancel_futures=True)
+		raise
+	pool.shutdown()
 	return 0
 
 
-def write_row(results: str, row: Row) -> None:
-	with open(os.path.join(results, f'{row.name}.summary.json'), 'w') as f:
-		json.dump(asdict(row), f, indent=1)
-	print(f'run_kunit: {row.name}: {len(row.passed)} passed, {len(row.failed)} failed, '
-	      f'{len(row.skipped)} skipped, {len(row.flaky)} flaky, {len(row.known)} known, '
-	      f'{len(row.crashed)} crashed', flush=True)
-
-
 if __name__ == '__main__':
-	sys.exit(main())
+	try:
+		sys.exit(main())
+	except KeyboardInterrupt as e:
+		print(f'run_kunit: interrupted ({e or "SIGINT"}); the cells not written are missing',
+		      file=sys.stderr)
+		sys.exit(130)

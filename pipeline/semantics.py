@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """Render what kasan_vmalloc_skip observed as the feature's semantics table.
 
@@ -15,14 +15,15 @@ RESULTS/semantics.html.
 """
 
 import argparse
-import glob
 import html
-import json
 import os
 import re
 import sys
 from collections import Counter, OrderedDict
 from typing import Dict, List, Tuple
+
+import matrix
+from results import load
 
 OBSERVED = re.compile(r'# (\w+): observed: (.*)$')
 RESULT = re.compile(r'(not ok|ok) \d+ (.*?)(?: # SKIP.*)?$')
@@ -62,10 +63,11 @@ def collapse(values: List[str]) -> str:
 
 def tables(results: str) -> List[Tuple[str, List[str], List[List[str]]]]:
 	out = []
-	for path in sorted(glob.glob(os.path.join(results, '*.summary.json'))):
-		with open(path) as f:
-			row = json.load(f)
-		log = os.path.join(results, f"{row['base']}-{row['mode']}-{row['variant']}.{row['boots']}.log")
+	for row in load([results]).rows:
+		cell = matrix.Cell(**row['cell'])
+		if cell.suite != matrix.OUR_SUITE:
+			continue
+		log = os.path.join(results, f"{cell.name}.{len(row['boots'])}.log")
 		if not os.path.exists(log):
 			continue
 		cells = parse_log(log)
@@ -79,7 +81,7 @@ def tables(results: str) -> List[Tuple[str, List[str], List[List[str]]]]:
 		for (gfp, prot), observed in cells.items():
 			lines.append([gfp, prot, str(len(observed))] +
 				     [collapse([o.get(k, '') for o in observed]) for k in keys])
-		title = f"{row['base']} {row['mode']} {row['variant']}"
+		title = f'{cell.base} {cell.mode} {cell.variant}'
 		out.append((title, ['gfp', 'prot', 'cells'] + keys, lines))
 	return out
 

@@ -14,8 +14,8 @@ die() { echo "setup: $*" >&2; exit 1; }
 # include; gcc-aarch64-linux-gnu only recommends it.
 pkgs="make gcc gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu bc flex bison
 libc6-dev-arm64-cross
-libssl-dev libelf-dev ccache lcov python3 python3-ply python3-git git rsync
-xz-utils binutils cpio"
+libssl-dev libelf-dev ccache lcov python3 python3-ply python3-git python3-junit.xml git rsync
+xz-utils binutils cpio util-linux"
 for base in "$@"; do
 	[ "$base" = 6.12 ] && pkgs="$pkgs linux-source-6.12"
 done

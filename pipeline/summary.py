@@ -1,10 +1,11 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Render the rows written by run_kunit.py as one table and a closing line.
+"""Render one or more results directories as one table and a closing line.
 
-Prints a table (one row per base, KASAN mode and boot variant, and a total
-row), the names of every failed, crashed, flaky and known-failing case, writes
-the same table to RESULTS/summary.md, prints the flaky and known counts, and
+Prints a table (a row per cell: base, KASAN mode, boot variant, suite; and a
+total row), the names of every failed, crashed, flaky and known-failing case,
+every cell that is missing or present twice, writes the table to
+summary.md in the first directory, prints the flaky and known counts, and
 ends with the closing line
 
   N passed, N failed, N skipped, N known
@@ -13,53 +14,39 @@ or, with --ci, with the line CI reads:
 
   N passed, N failed, N skipped
 
-Flaky cases (failed, then passed on a later boot) count as passed; known
-failures (listed with their cause in pipeline/known-failures.txt) count
-neither as passed nor as failed. A crash (kernel died, hung, or a suite did
-not run) counts as a failure. Exit status: 0 only if nothing failed or
-crashed.
+Flaky cases (failed, then passed on a later boot; upstream suite only) count
+as passed; known failures (listed with their cause in
+pipeline/known-failures.txt) count neither as passed nor as failed. A crash,
+an infrastructure failure (QEMU or kunit.py) and every expected cell that is
+missing or present twice count as one failure each. Exit status: 0 only if
+nothing failed.
+
+The cells expected are those of each directory's manifest, or, with
+--bases/--modes/--variants (make merge), those of the matrix they name:
+several directories, one per machine, then make up one run.
 """
 
 import argparse
-import glob
-import json
 import os
 import sys
 from typing import Dict, List
 
-COLUMNS = ('passed', 'failed', 'skipped', 'flaky', 'known', 'crashed')
+import matrix
+from results import COUNTS, load
+
+HEAD = ('base', 'mode', 'variant', 'suite', 'boots') + COUNTS
 
 
-def run_label(results: str) -> str:
-	"""What a results directory holds: its LABEL file, else "kunit"."""
-	try:
-		with open(os.path.join(results, 'LABEL')) as f:
-			return f.read().strip()
-	except FileNotFoundError:
-		return 'kunit'
-
-
-def load_rows(results: str) -> List[dict]:
-	rows = []
-	for path in sorted(glob.glob(os.path.join(results, '*.summary.json'))):
-		with open(path) as f:
-			rows.append(dict(json.load(f), run=run_label(results)))
-	order = {'generic': 0, 'sw_tags': 1, 'hw_tags': 2}
-	rows.sort(key=lambda r: (r['base'], order.get(r['mode'], 9),
-				 r['variant'] != 'default', r['variant']))
-	return rows
-
-
-def table(rows: List[dict], total: Dict[str, int], runs: bool) -> List[str]:
-	head = ['run'] * runs + ['base', 'mode', 'variant', 'boots'] + list(COLUMNS)
-	lines = ['| ' + ' | '.join(head) + ' |',
-		 '|' + '---|' * len(head)]
+def table(rows: List[dict], total: Dict[str, int]) -> List[str]:
+	lines = ['| ' + ' | '.join(HEAD) + ' |', '|' + '---|' * len(HEAD)]
 	for r in rows:
-		cells = [r['run']] * runs + [r['base'], r['mode'], r['variant'], str(r['boots'])]
-		cells += [str(len(r[c])) for c in COLUMNS]
+		c = r['cell']
+		version = r.get('properties', {}).get('base_version') or c['base']
+		cells = [version, c['mode'], c['variant'], c['suite'], str(len(r['boots']))]
+		cells += [str(len(r[k])) for k in COUNTS]
 		lines.append('| ' + ' | '.join(cells) + ' |')
-	cells = ['**total**'] + [''] * (len(head) - len(COLUMNS) - 1)
-	cells += [f'**{total[c]}**' for c in COLUMNS]
+	cells = ['**total**'] + [''] * (len(HEAD) - len(COUNTS) - 1)
+	cells += [f'**{total[k]}**' for k in COUNTS]
 	lines.append('| ' + ' | '.join(cells) + ' |')
 	return lines
 
@@ -72,44 +59,53 @@ def closing_line(passed: int, failed: int, skipped: int, known: int, ci: bool) -
 
 def main() -> int:
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	parser.add_argument('results', nargs='+',
-			    help='directories run_kunit.py wrote to (the first gets summary.md)')
+	parser.add_argument('results', nargs='+', help='results directories')
 	parser.add_argument('--ci', action='store_true',
 			    help='end with "N passed, N failed, N skipped" only')
+	parser.add_argument('--bases', help='expect the cells of this matrix instead '
+			    'of those of the manifests (with --modes and --variants)')
+	parser.add_argument('--modes')
+	parser.add_argument('--variants')
 	args = parser.parse_args()
 
-	rows = []
-	for results in args.results:
-		found = load_rows(results)
-		if not found:
-			print(f'summary: no results in {results}: nothing ran', file=sys.stderr)
-			print(closing_line(0, 1, 0, 0, args.ci))
-			return 1
-		rows += found
-
-	total = {c: sum(len(r[c]) for r in rows) for c in COLUMNS}
-	lines = table(rows, total, runs=len(args.results) > 1)
-	with open(os.path.join(args.results[0], 'summary.md'), 'w') as f:
-		f.write('\n'.join(lines) + '\n')
+	expected = None
+	if args.bases is not None:
+		try:
+			expected = [c.name for c in matrix.parse(args.bases, args.modes,
+								args.variants, check_bases=False)]
+		except matrix.MatrixError as e:
+			print(f'summary: {e}', file=sys.stderr)
+			return 2
+	run = load(args.results, expected)
+	total = {k: sum(len(r[k]) for r in run.rows) for k in COUNTS}
+	lines = table(run.rows, total)
+	if os.path.isdir(args.results[0]):
+		with open(os.path.join(args.results[0], 'summary.md'), 'w') as f:
+			f.write('\n'.join(lines) + '\n')
 	print()
 	print('\n'.join(lines))
 	print()
-	for r in rows:
-		name = f"{r['base']} {r['mode']} {r['variant']}"
-		if len(args.results) > 1:
-			name = f"{r['run']} {name}"
-		for column in ('failed', 'crashed', 'flaky'):
+	for m in run.manifests:
+		bases = ', '.join(f"{b} {v['version']} ({v['source']})" for b, v in m['bases'].items())
+		print(f"  bases: {bases}; {m['toolchain']}; {m['qemu']}")
+	for r in run.rows:
+		name = matrix.Cell(**r['cell']).name
+		for column in ('failed', 'crashed', 'infrastructure', 'flaky'):
 			for case in r[column]:
 				print(f'  {column}: {name}: {case}')
 		if r['known']:
 			print(f"  known: {name}: {len(r['known'])} cases listed in "
 			      'pipeline/known-failures.txt, e.g. ' + r['known'][0])
+	for p in run.problems:
+		print(f'  incomplete: {p}')
 
-	print('\nresults: ' + ' '.join(os.path.abspath(r) for r in args.results) + ' '
-	      '(ROW.json: kunit.py JSON; ROW.N.log: kernel log of boot N)')
-	failed = total['failed'] + total['crashed']
+	print('\nresults: ' + ' '.join(os.path.abspath(r) for r in args.results) +
+	      ' (CELL.N.json: kunit.py JSON of boot N; CELL.N.log: its kernel log)')
+	failed = (total['failed'] + total['crashed'] + total['infrastructure'] +
+		  len(run.problems))
 	print(f"{total['flaky']} flaky (counted as passed), "
-	      f"{total['known']} known failures (not counted)")
+	      f"{total['known']} known failures (not counted), "
+	      f"{len(run.problems)} cells missing or duplicated (counted as failed)")
 	print(closing_line(total['passed'] + total['flaky'], failed, total['skipped'],
 			   total['known'], args.ci))
 	return 1 if failed else 0

@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Coverage of a run: every boot of our suite becomes an lcov tracefile,
+then coverage/report.py merges them per base, renders and gates.
+
+The kernels of the run are the coverage kernels (pipeline/kernel.py): after
+the suites their /init prints the gcov counters on the console, so a boot's
+log is its coverage data. Only boots of kasan_vmalloc_skip count: the report
+is the coverage of the matrix, not of the upstream suite.
+
+Usage: coverage/capture.py --results RESULTS --out OUT --covroot DIR
+                           --tree NAME=PATH [--tree ...]
+Writes DIR/NAME/info/CELL.info, DIR/NAME/html/, DIR/NAME/summary.md.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', 'pipeline'))
+import matrix  # noqa: E402  (the run matrix)
+from gcda import capture  # noqa: E402
+from kernel import Kernel  # noqa: E402
+from results import load  # noqa: E402
+
+
+def main() -> int:
+	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	parser.add_argument('--results', required=True)
+	parser.add_argument('--out', required=True, help='parent of the build directories')
+	parser.add_argument('--covroot', required=True)
+	parser.add_argument('--tree', action='append', required=True, metavar='NAME=PATH')
+	args = parser.parse_args()
+
+	for tool in (os.environ.get('LCOV', 'lcov'), os.environ.get('GENHTML', 'genhtml'),
+		     os.environ.get('GCOV', 'aarch64-linux-gnu-gcov')):
+		if not shutil.which(tool):
+			print(f'coverage: {tool} not found (make setup installs it)', file=sys.stderr)
+			return 1
+	run = load([args.results])
+	status = 0
+	for spec in args.tree:
+		name, _, tree = spec.partition('=')
+		base = name[len('local-'):] if name.startswith('local-') else name
+		covdir = os.path.join(args.covroot, name)
+		shutil.rmtree(covdir, ignore_errors=True)
+		os.makedirs(os.path.join(covdir, 'info'))
+		boots = 0
+		for row in run.rows:
+			cell = matrix.Cell(**row['cell'])
+			if cell.base != name or cell.suite != matrix.OUR_SUITE:
+				continue
+			if row['boots'][-1:] != ['ok']:
+				print(f'coverage: {cell.name}: no data (the boot did not complete)',
+				      file=sys.stderr)
+				status = 1
+				continue
+			log = os.path.join(args.results, f"{cell.name}.{len(row['boots'])}.log")
+			kernel = Kernel(tree, name, cell.mode, args.out)
+			capture(log, kernel.build_dir, os.path.join(covdir, 'gcda', cell.name),
+				os.path.join(covdir, 'info', f'{cell.name}.info'), cell.name)
+			boots += 1
+		if not boots:
+			print(f'coverage: {name}: no boot of {matrix.OUR_SUITE} ran', file=sys.stderr)
+			status = 1
+			continue
+		if subprocess.call([os.path.join(HERE, 'report.py'), '--tree', tree,
+				    '--name', name, '--base', base, '--covdir', covdir]) != 0:
+			status = 1
+	return status
+
+
+if __name__ == '__main__':
+	sys.exit(main())

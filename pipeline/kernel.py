@@ -1,0 +1,191 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""How the pipeline builds and boots the kernel of one (base, KASAN mode).
+
+One kernel serves both suites and coverage: the suites' kunitconfig, the
+mode's fragment, the guest trim (pipeline/guest.config: what the QEMU guest
+never probes), gcov without CONFIG_GCOV_PROFILE_ALL (coverage/gcov.config)
+and an initramfs whose /init copies the gcov data to the console after the
+suites (coverage/init.c). Only the files that coverage reports on are
+compiled with profiling (GCOV_PROFILE_<object>=y make options).
+
+make kunit, make mutants and make bisect all build through this module, into
+the same build directory with the same options, so that none of them
+reconfigures (and so rebuilds) another's kernel.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from typing import List, Optional, Set
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+COVERAGE = os.path.join(REPO, 'coverage')
+
+GUEST_CONFIG = os.path.join(HERE, 'guest.config')
+GCOV_CONFIG = os.path.join(COVERAGE, 'gcov.config')
+QEMU_CONFIG = os.path.join(COVERAGE, 'qemu_arm64_mte_init.py')
+PROFILED_FILES = os.path.join(COVERAGE, 'profiled-files')
+
+CROSS_COMPILE = 'aarch64-linux-gnu-'
+CC = f'ccache {CROSS_COMPILE}gcc'
+
+# In the tree: the suites' kunitconfig and the KASAN mode fragments. A
+# bisect step of an early commit passes a copy of the last commit's.
+SUITES_CONFIG = 'mm/kasan/.kunitconfig'
+MODE_CONFIG = 'tools/testing/kunit/configs/kasan_{mode}.config'
+
+
+def profiled_objects(tree: str) -> List[str]:
+	"""GCOV_PROFILE_<object>=y for the profiled files and the series' C files.
+
+	Kbuild matches the object name without its directory, so a same-named
+	object elsewhere is profiled too; the report keeps only its own files.
+	"""
+	with open(PROFILED_FILES) as f:
+		files = [l.strip() for l in f if l.strip() and not l.startswith('#')]
+	root = subprocess.run(['git', '-C', tree, 'rev-list', '--max-parents=0', 'HEAD'],
+			      capture_output=True, text=True, check=True).stdout.split()[0]
+	changed = subprocess.run(['git', '-C', tree, 'diff', '--name-only', root, 'HEAD',
+				  '--', '*.c'], capture_output=True, text=True,
+				 check=True).stdout.split()
+	stems = sorted({os.path.basename(f)[:-len('.c')] for f in files + changed})
+	return [f'GCOV_PROFILE_{s}.o=y' for s in stems]
+
+
+_running: Set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+_stopping = threading.Event()
+
+
+def stop_all() -> None:
+	"""Ends every kunit.py started here, with its make or QEMU, and starts no more."""
+	with _running_lock:
+		_stopping.set()
+		for proc in _running:
+			try:
+				os.killpg(proc.pid, signal.SIGTERM)
+			except ProcessLookupError:
+				pass
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+	raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def interrupt_on_signals() -> None:
+	"""SIGTERM and SIGHUP interrupt like SIGINT does, so that cleanup runs."""
+	for s in (signal.SIGTERM, signal.SIGHUP):
+		signal.signal(s, _interrupt)
+
+
+def stopping() -> bool:
+	return _stopping.is_set()
+
+
+class Kernel:
+	"""The kernel of (tree, mode) in OUT/NAME-MODE, built with kunit.py."""
+
+	def __init__(self, tree: str, name: str, mode: str, out: str,
+		     configs: Optional[str] = None) -> None:
+		self.tree = os.path.abspath(tree)
+		self.name = name
+		self.mode = mode
+		self.build_dir = os.path.join(os.path.abspath(out), f'{name}-{mode}')
+		self.initramfs = os.path.join(os.path.abspath(out), f'{name}-initramfs')
+		self.configs = configs
+
+	def _tree_config(self, rel: str) -> str:
+		if self.configs:
+			return os.path.join(self.configs, os.path.basename(rel))
+		return os.path.join(self.tree, rel)
+
+	def kunitconfigs(self) -> List[str]:
+		return [self._tree_config(SUITES_CONFIG),
+			self._tree_config(MODE_CONFIG.format(mode=self.mode)),
+			GUEST_CONFIG, GCOV_CONFIG,
+			os.path.join(self.initramfs, 'initramfs.config')]
+
+	def common_args(self, build_dir: Optional[str] = None) -> List[str]:
+		return ['--arch=arm64', f'--cross_compile={CROSS_COMPILE}',
+			f'--build_dir={build_dir or self.build_dir}',
+			f'--qemu_config={QEMU_CONFIG}']
+
+	def build_argv(self) -> List[str]:
+		make = [f'CC={CC}'] + profiled_objects(self.tree)
+		return (['build'] + self.common_args() +
+			[f'--kunitconfig={c}' for c in self.kunitconfigs()] +
+			[f'--make_options={o}' for o in make])
+
+	def kunit(self, argv: List[str], log: str) -> int:
+		"""Runs the tree's own kunit.py; its output goes to LOG.
+
+		In a session of its own, so that stop_all() can end it with
+		the QEMU it started (kunit.py does not pass SIGTERM on)."""
+		cmd = [sys.executable, 'tools/testing/kunit/kunit.py'] + argv
+		env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
+		with open(log, 'w') as out:
+			out.write('$ ' + ' '.join(cmd) + '\n')
+			out.flush()
+			with _running_lock:
+				if _stopping.is_set():
+					return 130
+				proc = subprocess.Popen(cmd, cwd=self.tree, stdout=out,
+							stderr=subprocess.STDOUT, env=env,
+							start_new_session=True)
+				_running.add(proc)
+			try:
+				return proc.wait()
+			finally:
+				with _running_lock:
+					_running.discard(proc)
+
+	def build(self, log: str) -> bool:
+		os.makedirs(self.build_dir, exist_ok=True)
+		if subprocess.call([os.path.join(COVERAGE, 'initramfs.sh'), self.tree,
+				    self.initramfs]) != 0:
+			return False
+		return self.kunit(self.build_argv(), log) == 0
+
+	@property
+	def image(self) -> str:
+		return os.path.join(self.build_dir, 'arch', 'arm64', 'boot', 'Image.gz')
+
+	def boot_dir(self, path: str) -> str:
+		"""A build directory of its own for one boot: kunit.py exec writes
+		test.log and .kunitconfig there, so boots can run side by side."""
+		if os.path.exists(path):
+			shutil.rmtree(path)
+		boot = os.path.join(path, 'arch', 'arm64', 'boot')
+		os.makedirs(boot)
+		os.symlink(self.image, os.path.join(boot, 'Image.gz'))
+		return path
+
+
+def main() -> int:
+	import argparse
+	parser = argparse.ArgumentParser(
+		description='Build the kernel of one (tree, mode) as make kunit does.')
+	parser.add_argument('--tree', required=True)
+	parser.add_argument('--name', required=True, help='the tree, e.g. 6.12')
+	parser.add_argument('--mode', required=True)
+	parser.add_argument('--out', required=True, help='parent of the build directories')
+	parser.add_argument('--configs', help='take the suites\' and the mode\'s kunitconfig '
+			    'from this directory instead of the tree')
+	parser.add_argument('--log', required=True)
+	args = parser.parse_args()
+	kernel = Kernel(args.tree, args.name, args.mode, args.out, args.configs)
+	try:
+		return 0 if kernel.build(args.log) else 1
+	except KeyboardInterrupt:
+		stop_all()
+		return 130
+
+
+if __name__ == '__main__':
+	interrupt_on_signals()
+	sys.exit(main())

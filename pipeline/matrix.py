@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The run matrix: the one description of what the pipeline builds and boots.
+
+A kernel is built per (base, KASAN mode). Each kernel is booted once per
+(boot variant, suite) that applies to its mode: a *cell*. Every script that
+builds, boots, names, summarizes or merges runs reads this module, so a new
+dimension or variant is added here and nowhere else.
+
+Shell scripts and the Makefile ask it from the command line:
+
+  matrix.py check --bases B --modes M --variants V [--attempts N]
+  matrix.py modes | variants | bases          (the known values, one line)
+  matrix.py variants-of MODE                  (boot variants MODE runs)
+  matrix.py cells --bases B --modes M --variants V   (one cell name a line)
+
+check prints nothing and exits 0, or prints one line naming the variable
+that is wrong and exits 2.
+"""
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+MODES: Tuple[str, ...] = ('generic', 'sw_tags', 'hw_tags')
+
+UPSTREAM_SUITE = 'kasan'
+OUR_SUITE = 'kasan_vmalloc_skip'
+SUITES: Tuple[str, ...] = (UPSTREAM_SUITE, OUR_SUITE)
+
+# Only an upstream case may be called flaky (failed, then passed on a
+# reboot): a case of our own suite that fails once has failed.
+REBOOTABLE_SUITES: Tuple[str, ...] = (UPSTREAM_SUITE,)
+
+
+@dataclass(frozen=True)
+class Variant:
+	"""A boot of a kernel: its command line, where it applies, what it runs."""
+	name: str
+	kernel_args: str
+	modes: Tuple[str, ...]
+	# The modes in which the upstream suite runs too; ours runs in all.
+	upstream_modes: Tuple[str, ...] = MODES
+	cpus: int = 1
+	why: str = ''
+
+	def suites(self, mode: str) -> Tuple[str, ...]:
+		if mode in self.upstream_modes:
+			return SUITES
+		return (OUR_SUITE,)
+
+
+VARIANTS: Tuple[Variant, ...] = (
+	Variant('default', '', MODES, cpus=2,
+		why='the kernel as built; two vCPUs so that per-CPU paths run'),
+	Variant('vmalloc_off', 'kasan.vmalloc=off', ('hw_tags',),
+		why='vmalloc tagging off: every vmalloc() is match-all'),
+	# The upstream suite refuses to start without KASAN (suite_init fails).
+	Variant('kasan_off', 'kasan=off', ('hw_tags',), upstream_modes=(),
+		why='KASAN off: __GFP_SKIP_KASAN must change nothing'),
+	# The upstream suite does not depend on zeroing: it runs in these
+	# variants where it always did, under hw_tags.
+	Variant('init_on_alloc', 'init_on_alloc=1', MODES, ('hw_tags',),
+		why='page_alloc zeroes on allocation'),
+	Variant('init_on_free', 'init_on_free=1', MODES, ('hw_tags',),
+		why='page_alloc zeroes on free, not on allocation'),
+	Variant('async', 'kasan.mode=async', ('hw_tags',),
+		why='asynchronous tag check faults'),
+	Variant('asymm', 'kasan.mode=asymm', ('hw_tags',),
+		why='synchronous reads, asynchronous writes'),
+	Variant('sampled', 'kasan.page_alloc.sample=2', ('hw_tags',),
+		why='page_alloc tags every second large allocation only'),
+)
+VARIANT_BY_NAME: Dict[str, Variant] = {v.name: v for v in VARIANTS}
+
+# What a run is asked for when no variable says otherwise.
+DEFAULT_VARIANTS: Tuple[str, ...] = tuple(v.name for v in VARIANTS)
+
+
+def known_bases() -> Tuple[str, ...]:
+	"""The bases that have a series: patches/BASE/series."""
+	patches = os.path.join(REPO, 'patches')
+	return tuple(sorted(d for d in os.listdir(patches)
+			    if os.path.isfile(os.path.join(patches, d, 'series'))))
+
+
+@dataclass(frozen=True, order=True)
+class Cell:
+	"""One boot of one suite: (base, mode, variant, suite)."""
+	base: str
+	mode: str
+	variant: str
+	suite: str
+
+	@property
+	def kernel(self) -> str:
+		"""The build this cell boots: BASE-MODE."""
+		return f'{self.base}-{self.mode}'
+
+	@property
+	def name(self) -> str:
+		return f'{self.base}-{self.mode}-{self.variant}-{self.suite}'
+
+	@property
+	def boot(self) -> Variant:
+		return VARIANT_BY_NAME[self.variant]
+
+	def sort_key(self) -> tuple:
+		return (self.base, MODES.index(self.mode),
+			[v.name for v in VARIANTS].index(self.variant),
+			SUITES.index(self.suite))
+
+
+class MatrixError(ValueError):
+	"""A setting that names no cell, or a wrong one; one line."""
+
+
+def words(value: Optional[str], variable: str) -> List[str]:
+	"""The words of a setting; empty or duplicated words are refused."""
+	got = (value or '').split()
+	if not got:
+		raise MatrixError(f'{variable} is empty: it must name at least one value')
+	for w in got:
+		if got.count(w) > 1:
+			raise MatrixError(f"{variable} names '{w}' twice")
+	return got
+
+
+def check_known(got: Iterable[str], known: Sequence[str], what: str, variable: str) -> None:
+	for w in got:
+		if w not in known:
+			raise MatrixError(f"{variable}: unknown {what} '{w}' (known: {' '.join(known)})")
+
+
+def cells(bases: Sequence[str], modes: Sequence[str], variants: Sequence[str]) -> List[Cell]:
+	"""Every cell of bases x modes x variants x suites that applies."""
+	out = []
+	for base in bases:
+		for mode in MODES:
+			if mode not in modes:
+				continue
+			for v in VARIANTS:
+				if v.name not in variants or mode not in v.modes:
+					continue
+				for suite in v.suites(mode):
+					out.append(Cell(base, mode, v.name, suite))
+	return out
+
+
+def parse(bases: Optional[str], modes: Optional[str], variants: Optional[str],
+	  attempts: Optional[str] = None, check_bases: bool = True) -> List[Cell]:
+	"""The cells that BASES, MODES and VARIANTS ask for, checked."""
+	b = words(bases, 'BASES')
+	if check_bases:
+		check_known(b, known_bases(), 'base', 'BASES')
+	m = words(modes, 'MODES')
+	check_known(m, MODES, 'mode', 'MODES')
+	v = words(variants, 'VARIANTS')
+	check_known(v, [x.name for x in VARIANTS], 'boot variant', 'VARIANTS')
+	if attempts is not None:
+		if not attempts.isdigit() or int(attempts) < 1:
+			raise MatrixError(f"ATTEMPTS is '{attempts}': it must be a whole number of boots, 1 or more")
+	found = cells(b, m, v)
+	for mode in m:
+		if not any(c.mode == mode for c in found):
+			raise MatrixError(f"VARIANTS ({' '.join(v)}) names no boot variant of mode {mode}")
+	return found
+
+
+def variants_of(mode: str) -> List[str]:
+	return [v.name for v in VARIANTS if mode in v.modes]
+
+
+def main() -> int:
+	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	parser.add_argument('what', choices=('check', 'cells', 'modes', 'variants',
+					     'variants-of', 'bases'))
+	parser.add_argument('mode', nargs='?')
+	parser.add_argument('--bases')
+	parser.add_argument('--modes')
+	parser.add_argument('--variants')
+	parser.add_argument('--attempts')
+	parser.add_argument('--any-base', action='store_true',
+			    help='do not check the bases against patches/ (KERNEL_SRC)')
+	args = parser.parse_args()
+	try:
+		if args.what == 'modes':
+			print(' '.join(MODES))
+		elif args.what == 'variants':
+			print(' '.join(v.name for v in VARIANTS))
+		elif args.what == 'bases':
+			print(' '.join(known_bases()))
+		elif args.what == 'variants-of':
+			check_known([args.mode or ''], MODES, 'mode', 'MODE')
+			print(' '.join(variants_of(args.mode)))
+		else:
+			found = parse(args.bases, args.modes, args.variants, args.attempts,
+				      check_bases=not args.any_base)
+			if args.what == 'cells':
+				for c in found:
+					print(c.name)
+	except MatrixError as e:
+		print(e)
+		return 2
+	return 0
+
+
+if __name__ == '__main__':
+	sys.exit(main())
