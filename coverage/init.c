@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /init of the coverage kernels: runs after the built-in KUnit suites,
- * copies every .gcda file of /sys/kernel/debug/gcov to the console as
+ * copies every .gcda file of /sys/kernel/debug/gcov to the kernel log as
  * framed hex text, then powers the machine off.
+ *
+ * Every line goes to /dev/kmsg in one write(), so it becomes one record of
+ * the kernel log and reaches the console after everything the suites
+ * printed. Written to the console directly, it would interleave with the
+ * suites' KTAP whenever the kernel prints from a console thread (7.x),
+ * and kunit.py could no longer parse their results. The boot needs
+ * printk.devkmsg=on (no rate limit) and a log buffer that holds the data
+ * until the console has printed it (coverage/qemu_arm64_mte_init.py).
  *
  * Built with the kernel's own tools/include/nolibc, so no cross libc is
  * needed:
@@ -25,10 +33,40 @@
 #endif
 
 static int dumped_files;
+static int log_fd = 1;
+
+/* One line of the log: the strings of @parts, NULL-terminated, then '\n'. */
+static void say(const char *const parts[])
+{
+	char line[600];
+	size_t len = 0, n;
+
+	for (; *parts; parts++) {
+		n = strlen(*parts);
+		if (len + n + 1 > sizeof(line))
+			n = sizeof(line) - 1 - len;
+		memcpy(line + len, *parts, n);
+		len += n;
+	}
+	line[len++] = '\n';
+	write(log_fd, line, len);
+}
+
+static const char *decimal(long v, char buf[24])
+{
+	char *p = buf + 23;
+
+	*p = '\0';
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	return p;
+}
 
 static void fail(const char *what, const char *path)
 {
-	printf("gcov-data: error %s %s\n", what, path);
+	say((const char *[]){ "gcov-data: error ", what, " ", path, NULL });
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -48,6 +86,7 @@ static int dump_gcda(const char *path)
 	static const char hex[] = "0123456789abcdef";
 	char line[16 + 2 * LINE_BYTES + 2];
 	long size = 0, n, i, j;
+	char num[24];
 	int fd;
 
 	fd = open(path, O_RDONLY, 0);
@@ -63,7 +102,7 @@ static int dump_gcda(const char *path)
 		return -1;
 	}
 
-	printf("gcov-data: begin %s %ld\n", path, size);
+	say((const char *[]){ "gcov-data: begin ", path, " ", decimal(size, num), NULL });
 	for (i = 0; i < size; i += LINE_BYTES) {
 		char *p = line;
 
@@ -74,9 +113,9 @@ static int dump_gcda(const char *path)
 			*p++ = hex[data[j] & 15];
 		}
 		*p++ = '\n';
-		write(1, line, p - line);
+		write(log_fd, line, p - line);
 	}
-	printf("gcov-data: end %s\n", path);
+	say((const char *[]){ "gcov-data: end ", path, NULL });
 	dumped_files++;
 	return 0;
 }
@@ -139,11 +178,18 @@ static int walk(const char *dir)
 
 int main(void)
 {
+	char num[24];
+
+	log_fd = open("/dev/kmsg", O_WRONLY, 0);
+	if (log_fd < 0) {
+		log_fd = 1;
+		fail("cannot open", "/dev/kmsg");
+	}
 	if (mount("sysfs", "/sys", "sysfs", 0, NULL) ||
 	    mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL))
 		fail("cannot mount", "debugfs");
 	else if (!walk(GCOV_ROOT))
-		printf("gcov-data: done %d\n", dumped_files);
+		say((const char *[]){ "gcov-data: done ", decimal(dumped_files, num), NULL });
 	reboot(LINUX_REBOOT_CMD_POWER_OFF);
 	return 0;
 }

@@ -41,6 +41,7 @@ update init
 cat >"$tmp/initramfs.list" <<LIST
 dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
+nod /dev/kmsg 0644 0 0 c 1 11
 dir /sys 0755 0 0
 file /init $out/init 0755 0 0
 LIST

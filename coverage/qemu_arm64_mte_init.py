@@ -16,6 +16,10 @@ assert _spec is not None and _spec.loader is not None
 _mte = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_mte)
 
+# /init writes the gcov data to /dev/kmsg (see coverage/init.c): without
+# a rate limit, and into a log buffer large enough to hold all of it until
+# the console has printed it.
 QEMU_ARCH = dataclasses.replace(
 	_mte.QEMU_ARCH,
-	kernel_command_line=_mte.QEMU_ARCH.kernel_command_line + ' --')
+	kernel_command_line=_mte.QEMU_ARCH.kernel_command_line +
+	' printk.devkmsg=on log_buf_len=8M --')

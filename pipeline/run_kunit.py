@@ -33,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Dict, Iterator, List, Optional, Set, Tuple
@@ -50,6 +51,7 @@ class CellResult:
 	"""What the boots of one cell showed."""
 	cell: matrix.Cell
 	boots: List[str] = field(default_factory=list)	# per boot: ok, crashed, infrastructure
+	seconds: List[float] = field(default_factory=list)	# per boot: kunit.py exec's wall time
 	passed: List[str] = field(default_factory=list)
 	failed: List[str] = field(default_factory=list)
 	skipped: List[str] = field(default_factory=list)
@@ -149,8 +151,9 @@ class Runner:
 		with self.print_lock:
 			print(f'run_kunit: {msg}', flush=True)
 
-	def boot(self, kernel: Kernel, cell: matrix.Cell, n: int) -> Tuple[str, str, int]:
-		"""Boot N of CELL; returns its JSON and log paths and kunit.py's status."""
+	def boot(self, kernel: Kernel, cell: matrix.Cell, n: int) -> Tuple[str, str, int, float]:
+		"""Boot N of CELL; returns its JSON and log paths, kunit.py's status
+		and how long kunit.py exec took (once the boot had its CPUs)."""
 		res = self.args.results
 		stem = os.path.join(res, f'{cell.name}.{n}')
 		json_out, log = f'{stem}.json', f'{stem}.log'
@@ -167,15 +170,17 @@ class Runner:
 			argv.append(f'--qemu_args=-smp {variant.cpus}')
 		argv.append(cell.suite)	# kunit.filter_glob
 		self.cpus.take(variant.cpus)
+		start = time.monotonic()
 		try:
 			status = kernel.kunit(argv, f'{stem}.kunit.log')
 		finally:
 			self.cpus.give(variant.cpus)
+		seconds = round(time.monotonic() - start, 1)
 		raw = os.path.join(scratch, 'test.log')
 		if os.path.exists(raw):
 			shutil.move(raw, log)
 		shutil.rmtree(scratch, ignore_errors=True)
-		return json_out, log, status
+		return json_out, log, status, seconds
 
 	def run_cell(self, kernel: Kernel, cell: matrix.Cell) -> CellResult:
 		"""Boots CELL again while a case failed in every boot so far.
@@ -188,7 +193,8 @@ class Runner:
 		history: Dict[str, List[str]] = {}
 		failed_every_boot: Set[str] = set()
 		for n in range(1, attempts + 1):
-			json_out, log, status = self.boot(kernel, cell, n)
+			json_out, log, status, seconds = self.boot(kernel, cell, n)
+			r.seconds.append(seconds)
 			cases, crashes, infra = boot_results(json_out, log, status, cell.suite)
 			r.crashed += [f'boot {n}: {c}' for c in crashes]
 			r.infrastructure += [f'boot {n}: {c}' for c in infra]
@@ -219,7 +225,8 @@ class Runner:
 		self.say(f'{r.cell.name}: {len(r.passed)} passed, {len(r.failed)} failed, '
 			 f'{len(r.skipped)} skipped, {len(r.flaky)} flaky, {len(r.known)} known, '
 			 f'{len(r.crashed)} crashed, {len(r.infrastructure)} infrastructure '
-			 f'({len(r.boots)} boot{"s" if len(r.boots) > 1 else ""})')
+			 f'({len(r.boots)} boot{"s" if len(r.boots) > 1 else ""}, '
+			 f'{sum(r.seconds):.0f} s)')
 
 
 def main() -> int:
@@ -279,7 +286,11 @@ def main() -> int:
 				log = os.path.join(args.results, f'{name}-{mode}.build.log')
 				if not args.no_build:
 					runner.say(f'{name} {mode}: building in {kernel.build_dir}')
-					if not kernel.build(log):
+					start = time.monotonic()
+					built = kernel.build(log)
+					runner.say(f'{name} {mode}: {"built" if built else "build FAILED"} '
+						   f'in {time.monotonic() - start:.0f} s')
+					if not built:
 						for c in mine:
 							r = CellResult(c, crashed=[f'the kernel did not build, see {log}'])
 							runner.finish(manifest, r)

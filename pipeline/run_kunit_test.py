@@ -40,7 +40,7 @@ class ScriptedRunner(run_kunit.Runner):
 		self.script = boots
 		self.booted = 0
 
-	def boot(self, kernel: object, cell: matrix.Cell, n: int) -> Tuple[str, str, int]:
+	def boot(self, kernel: object, cell: matrix.Cell, n: int) -> Tuple[str, str, int, float]:
 		b = self.script[self.booted]
 		self.booted += 1
 		stem = os.path.join(self.args.results, f'{cell.name}.{n}')
@@ -56,7 +56,7 @@ class ScriptedRunner(run_kunit.Runner):
 				{'name': s, 'test_cases': c} for s, c in suites.items()]}
 			with open(f'{stem}.json', 'w') as f:
 				json.dump(top, f)
-		return f'{stem}.json', f'{stem}.log', b.status
+		return f'{stem}.json', f'{stem}.log', b.status, 0.0
 
 
 UPSTREAM = matrix.Cell('7.3', 'generic', 'default', 'kasan')
