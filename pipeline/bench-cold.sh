@@ -42,7 +42,8 @@ for mode in $modes; do
 	bare=$(($(date +%s) - start))
 
 	start=$(date +%s)
-	pipeline/run_kunit.py --tree "$tree" --name "$base" --out "$work/ours" \
+	rm -rf "$work/results"
+	pipeline/run_kunit.py --tree "$base=$tree" --out "$work/ours" \
 		--results "$work/results" --modes "$mode" --variants default \
 		--attempts 1 >"$work/ours-$mode.log" 2>&1 ||
 		echo "bench-cold: ours $mode failed, see $work/ours-$mode.log"

@@ -1,12 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Proof that the matrix can fail: apply each deliberately broken variant of
+# Proof that the suites can fail: apply each deliberately broken variant of
 # the series in mutants/BASE/ to the assembled tree, one at a time, rebuild
-# the kernel of each mode it names incrementally (a "Modes:" line in its
-# header; hw_tags if none, as most mutants break what only hw_tags does),
-# run kasan_vmalloc_skip once per mode, and revert.
-# A mutant is killed when, in every mode it names, a case fails or the
+# the kernel of each mode it names incrementally, boot the suite it names
+# once per mode, and revert. A mutant's header says:
+#   Modes: generic sw_tags hw_tags   (hw_tags if absent: most mutants break
+#                                     what only hw_tags does)
+#   Suite: kasan                     (kasan_vmalloc_skip if absent; a fix of
+#                                     the series reverted must be caught by
+#                                     the upstream suite's case it adds)
+#   Killed-by: kasan.vmalloc_oob*    (only these cases count, if given)
+# A mutant is killed when, in every mode it names, such a case fails or the
 # kernel crashes; a mutant that does not build is an error. Prints one
 # line per mutant and exits non-zero if a mutant not listed as equivalent in
 # mutants/BASE/equivalent survives.
@@ -36,18 +41,24 @@ for m in "$dir"/${MUTANTS:-*}.patch; do
 	name=$(basename "$m" .patch)
 	modes=$(sed -n '/^diff /q; s/^Modes: //p' "$m")
 	modes=${modes:-hw_tags}
+	suite=$(sed -n '/^diff /q; s/^Suite: //p' "$m")
+	suite=${suite:-kasan_vmalloc_skip}
+	# "Killed-by:" globs: only those cases count as a kill (the upstream
+	# suite has cases that fail for reasons of their own).
+	killers=$(sed -n '/^diff /q; s/^Killed-by: //p' "$m")
 	git -C "$tree" apply "$m" || die "$name does not apply to $tree"
 	results=$build/mutants/$base/$name
 	rm -rf "$results"
 	"$run_kunit" --tree "$name_of_tree=$tree" \
 		--out "$build/out" --results "$results" --modes "$modes" \
-		--variants default --attempts 1 --suite kasan_vmalloc_skip >/dev/null || true
+		--variants default --attempts 1 --suite "$suite" \
+		--known "$repo/pipeline/known-failures.txt" >/dev/null || true
 	git -C "$tree" checkout -q -- .
 	# Killed only if a case fails (or the kernel crashes) in every mode.
-	verdict=$(cd "$repo/pipeline" && /usr/bin/python3 - "$results" $modes <<'PY'
-import sys
+	verdict=$(cd "$repo/pipeline" && /usr/bin/python3 - "$results" "$killers" $modes <<'PY'
+import fnmatch, sys
 from results import load
-results, modes = sys.argv[1], sys.argv[2:]
+results, killers, modes = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
 bad, unbuilt = {}, []
 run = load([results])
 for r in run.rows:
@@ -57,7 +68,8 @@ for r in run.rows:
 	if r['infrastructure']:
 		print(f"error: {mode}: {r['infrastructure'][0]}")
 		sys.exit()
-	bad[mode] = r['failed'] + r['crashed']
+	bad[mode] = [c for c in r['failed'] if not killers or
+		     any(fnmatch.fnmatchcase(c, k) for k in killers)] + r['crashed']
 if run.problems:
 	print('error: ' + run.problems[0])
 	sys.exit()
@@ -82,6 +94,6 @@ PY
 			survived=$((survived + 1))
 		fi
 	fi
-	echo "mutants: $base $name ($modes): $verdict"
+	echo "mutants: $base $name ($suite; $modes): $verdict"
 done
 [ "$survived" -eq 0 ] || die "$survived mutants of $base survived or did not build"
