@@ -33,7 +33,8 @@ for mode in $modes; do
 	cp "$tree/tools/testing/kunit/configs/kasan_$mode.config" "$configs/last/" ||
 		die "unknown mode '$mode'"
 done
-trap 'git -C "$tree" checkout -q -f "$branch"' EXIT
+. "$here/child.sh"
+trap 'stop_child; git -C "$tree" checkout -q -f "$branch"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
@@ -57,7 +58,7 @@ for mode in $modes; do
 		settable "$configs/last/.kunitconfig" >"$configs/.kunitconfig"
 		settable "$configs/last/kasan_$mode.config" >"$configs/kasan_$mode.config"
 		log=$logs/$mode-$(git -C "$tree" rev-parse --short HEAD).log
-		if "${KERNEL_PY:-$here/kernel.py}" --tree "$tree" --name "$name" --mode "$mode" \
+		if run_child "${KERNEL_PY:-$here/kernel.py}" --tree "$tree" --name "$name" --mode "$mode" \
 			--out "$build/out" --configs "$configs" --log "$log"; then
 			echo "bisect: $name $mode: builds: $subject"
 		else

@@ -18,6 +18,9 @@
 #
 # Usage: pipeline/mutants.sh BASE NAME TREE BUILD_DIR  (NAME: the tree's name)
 # Env: MUTANTS="12-*" runs only the mutants whose names match this one glob.
+# MUTANT_TIMEOUT (180 s): a boot that takes longer has hung, which counts as
+# a crash (a mutant that oopses in a KASAN report leaves its lock taken, and
+# the next report waits forever).
 # The tree is restored when a mutant has run, on exit, and on INT, TERM, HUP.
 set -eu
 die() { echo "mutants: $*" >&2; exit 1; }
@@ -29,8 +32,9 @@ run_kunit=${RUN_KUNIT:-$repo/pipeline/run_kunit.py}	# the pipeline's checks fake
 [ -d "$dir" ] || die "no mutants for base $base ($dir)"
 [ -z "$(git -C "$tree" status --porcelain)" ] ||
 	die "$tree has uncommitted edits; mutants are applied to a clean tree"
+. "$repo/pipeline/child.sh"
 # A mutant left applied would be tested by the next make kunit.
-trap 'git -C "$tree" checkout -q -- .' EXIT
+trap 'stop_child; git -C "$tree" checkout -q -- .' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
@@ -49,9 +53,10 @@ for m in "$dir"/${MUTANTS:-*}.patch; do
 	git -C "$tree" apply "$m" || die "$name does not apply to $tree"
 	results=$build/mutants/$base/$name
 	rm -rf "$results"
-	"$run_kunit" --tree "$name_of_tree=$tree" \
+	run_child "$run_kunit" --tree "$name_of_tree=$tree" \
 		--out "$build/out" --results "$results" --modes "$modes" \
 		--variants default --attempts 1 --suite "$suite" \
+		--timeout "${MUTANT_TIMEOUT:-180}" \
 		--known "$repo/pipeline/known-failures.txt" >/dev/null || true
 	git -C "$tree" checkout -q -- .
 	# Killed only if a case fails (or the kernel crashes) in every mode.

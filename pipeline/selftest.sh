@@ -257,12 +257,28 @@ wait_for 10 sh -c 'test -n "$(git -C "$1" status --porcelain)"' - "$t" ||
 interrupt "$pid"
 check "an interrupted make mutants leaves no mutant in the tree" \
 	test -z "$(git -C "$t" status --porcelain)"
+# A CI cancel may send SIGTERM to the script alone, while its child runs.
+pid=$(in_background env MUTANTS_DIR="$tmp/mutants" RUN_KUNIT="$tmp/slow" \
+	pipeline/mutants.sh 6.12 6.12 "$t" "$tmp/mbuild")
+wait_for 10 sh -c 'test -n "$(git -C "$1" status --porcelain)"' - "$t"
+kill -TERM "$pid"
+check "make mutants stops at once on a SIGTERM of its own" \
+	wait_for 5 sh -c '! kill -0 "$1" 2>/dev/null' - "$pid"
+check "and leaves no mutant in the tree" test -z "$(git -C "$t" status --porcelain)"
 
 pid=$(in_background env KERNEL_PY="$tmp/slow" pipeline/bisect.sh 6.12 "$t" "$tmp/bbuild" generic)
 wait_for 10 sh -c '! git -C "$1" symbolic-ref -q HEAD >/dev/null' - "$t" ||
 	fail "bisect.sh never checked out a commit: $(cat "$tmp/bg.out")"
 interrupt "$pid"
 check "an interrupted make bisect puts the tree back on its branch" \
+	sh -c 'git -C "$1" symbolic-ref -q HEAD >/dev/null &&
+		test "$(git -C "$1" rev-parse HEAD)" = "$2"' - "$t" "$head"
+pid=$(in_background env KERNEL_PY="$tmp/slow" pipeline/bisect.sh 6.12 "$t" "$tmp/bbuild" generic)
+wait_for 10 sh -c '! git -C "$1" symbolic-ref -q HEAD >/dev/null' - "$t"
+kill -TERM "$pid"
+check "make bisect stops at once on a SIGTERM of its own" \
+	wait_for 5 sh -c '! kill -0 "$1" 2>/dev/null' - "$pid"
+check "and puts the tree back on its branch" \
 	sh -c 'git -C "$1" symbolic-ref -q HEAD >/dev/null &&
 		test "$(git -C "$1" rev-parse HEAD)" = "$2"' - "$t" "$head"
 
