@@ -44,7 +44,7 @@
  *   hw, kasan=off                  0xff  0xff   -           -       -
  *   sw, vm, normal                 rand  alloc  -           report  poison
  *   sw, otherwise                  0xff  alloc  -           -       poison
- *   generic                        none  none   -           if vm   poison
+ *   generic                        n/a   n/a    -           if vm   poison
  *
  *   zeroed:   want_init_on_alloc(gfp), on every line.
  *   metadata: tagged in the tag-based modes, 0xff with kasan=off,
@@ -67,8 +67,8 @@
  *
  * The keys come in a fixed order and the values never contain spaces.
  * vmalloc_matrix prints:
- *   ptr_tag    match-all | random | none | invalid
- *   page_tags  0xff | ptr | alloc | none | mixed
+ *   ptr_tag    match-all | random | invalid | n/a  (n/a: generic, no tags)
+ *   page_tags  0xff | ptr | alloc | mixed | n/a
  *   mem_tags   ptr+redzone | page | unchecked | mismatch
  *   zeroed     yes | no
  *   control    dirty | clean | init_on_alloc | init_on_free |
@@ -76,6 +76,8 @@
  *   metadata   tagged | match-all | accessible | mismatch
  *   report     yes | no | n/a      (n/a: no in-page redzone to access)
  *   free       poisoned | kept | mixed | n/a
+ *   mapping    pmd | cont | pages | n/a  (huge entry points: the page size
+ *              vmalloc() mapped with; pages also when it fell back)
  * vrealloc_matrix prints ptr_tag, page_tags, mem_tags (which can also be
  * unchanged or changed), contents (kept | lost), moved (yes | no) and
  * report. The stack and page table cases print the keys documented with
@@ -111,6 +113,12 @@
 
 /* Huge cells allocate PMD_SIZE a few times: only for small PMDs. */
 #define VMALLOC_SKIP_HUGE_MAX		SZ_32M
+
+/*
+ * The memory tag stamped on pages before their final free (see
+ * expect_final_free()): neither match-all nor the tag that poisoning writes.
+ */
+#define VMALLOC_SKIP_FREE_STAMP		0xf5
 
 /* Rounds of dirtying before a zeroing check gives up (see expect_zeroed()). */
 #define VMALLOC_SKIP_ZERO_ATTEMPTS	3
@@ -202,8 +210,12 @@ enum vmalloc_skip_size {
 	CELL_SIZE_TAIL_IN_GRANULE,	/* the object ends inside a granule */
 	CELL_SIZE_GRANULE_ALIGNED,	/* the object ends on a granule */
 	CELL_SIZE_PAGE,			/* no in-page redzone */
+	CELL_SIZE_PAGES_AND_TAIL,	/* an in-page redzone in the last page */
+	CELL_SIZE_FIVE_PAGES,		/* bulk allocation of mixed orders */
 	CELL_SIZE_THREAD,		/* what kernel stacks allocate */
-	CELL_SIZE_HUGE,			/* one PMD mapping */
+	CELL_SIZE_PAGES_ARRAY,		/* pages[] no longer fits in a page */
+	CELL_SIZE_CONT,			/* huge: contiguous PTEs, if the arch has them */
+	CELL_SIZE_HUGE,			/* huge: one PMD mapping */
 	NR_CELL_SIZES,
 };
 
@@ -216,11 +228,31 @@ static size_t vmalloc_skip_size(unsigned int size)
 		return 2048;
 	case CELL_SIZE_PAGE:
 		return PAGE_SIZE;
+	case CELL_SIZE_PAGES_AND_TAIL:
+		return 3 * PAGE_SIZE + 100;
+	case CELL_SIZE_FIVE_PAGES:
+		return 5 * PAGE_SIZE;
 	case CELL_SIZE_THREAD:
 		return THREAD_SIZE;
+	case CELL_SIZE_PAGES_ARRAY:
+		/* __vmalloc_area_node() vmalloc()s pages[] past a page. */
+		return (PAGE_SIZE / sizeof(struct page *) + 1) * PAGE_SIZE;
+	case CELL_SIZE_CONT:
+		return SZ_64K;
 	default:
 		return PMD_SIZE;
 	}
+}
+
+/* Sizes for the huge entry points only, and sizes kept to few cells. */
+static bool vmalloc_skip_size_huge(unsigned int size)
+{
+	return size == CELL_SIZE_CONT || size == CELL_SIZE_HUGE;
+}
+
+static bool vmalloc_skip_size_big(unsigned int size)
+{
+	return size == CELL_SIZE_PAGES_ARRAY || size == CELL_SIZE_HUGE;
 }
 
 /*
@@ -269,7 +301,6 @@ static bool vmalloc_matrix_cell_valid(const struct vmalloc_matrix_cell *cell)
 {
 	const struct vmalloc_skip_via_dim *via = &vmalloc_skip_vias[cell->via];
 	const struct vmalloc_skip_gfp_dim *gfp = &vmalloc_skip_gfps[cell->gfp];
-	bool huge_size = cell->size == CELL_SIZE_HUGE;
 	size_t size = vmalloc_skip_size(cell->size);
 	unsigned int other;
 
@@ -277,12 +308,25 @@ static bool vmalloc_matrix_cell_valid(const struct vmalloc_matrix_cell *cell)
 	if (cell->prot != CELL_PROT_KERNEL && !via->takes_prot)
 		return false;
 
-	/* The huge size and the huge entry points only go together. */
-	if (huge_size != via->huge)
+	/* The huge sizes and the huge entry points only go together. */
+	if (vmalloc_skip_size_huge(cell->size) != via->huge)
 		return false;
 
-	/* Keep the huge cells few: a QEMU guest may have 1 GiB. */
-	if (via->huge && (!gfp->huge || size > VMALLOC_SKIP_HUGE_MAX))
+	/* Keep the huge and big cells few: a QEMU guest may have 1 GiB. */
+	if ((via->huge || vmalloc_skip_size_big(cell->size)) &&
+	    (!gfp->huge || size > VMALLOC_SKIP_HUGE_MAX))
+		return false;
+	if (vmalloc_skip_size_big(cell->size) && cell->prot != CELL_PROT_KERNEL)
+		return false;
+
+	/*
+	 * The zeroing control needs its dirtied pages back (expect_zeroed()),
+	 * which page_alloc only does reliably for the orders it caches per
+	 * CPU: not for the order of a contiguous-PTE mapping, whose freed
+	 * block the buddy allocator merges. Zeroing is page_alloc's at every
+	 * order, which the other sizes check.
+	 */
+	if (cell->size == CELL_SIZE_CONT && (gfp->gfp & __GFP_ZERO))
 		return false;
 
 	/* Masks that __vmalloc() and vmalloc_huge() WARN about. */
@@ -616,6 +660,7 @@ static struct vmalloc_skip_expect vmalloc_skip_expected(gfp_t gfp,
  * @metadata: see @ptr_tag.
  * @report: see @ptr_tag.
  * @free: see @ptr_tag.
+ * @mapping: see @ptr_tag.
  */
 struct vmalloc_skip_observed {
 	const char *ptr_tag;
@@ -626,12 +671,13 @@ struct vmalloc_skip_observed {
 	const char *metadata;
 	const char *report;
 	const char *free;
+	const char *mapping;
 };
 
 static const struct vmalloc_skip_observed vmalloc_skip_unobserved = {
 	.ptr_tag = "n/a", .page_tags = "n/a", .mem_tags = "n/a",
 	.zeroed = "n/a", .control = "n/a", .metadata = "n/a",
-	.report = "n/a", .free = "n/a",
+	.report = "n/a", .free = "n/a", .mapping = "n/a",
 };
 
 /**
@@ -807,8 +853,11 @@ static bool vmalloc_skip_tag_is(u8 tag, enum vmalloc_skip_tag wanted,
 		return tag >= KASAN_TAG_MIN && tag <= KASAN_TAG_MAX;
 	case TAG_PTR:
 		return tag == ptr_tag;
-	default:
+	case TAG_UNCHECKED:
 		return true;
+	default:
+		/* TAG_NONE: the callers leave the column out. */
+		return false;
 	}
 }
 
@@ -892,11 +941,23 @@ struct vmalloc_skip_dirt {
  * of their order. vmalloc() builds huge mappings from PMD-order blocks that
  * some kernels free page by page, so one such block is dirtied as well.
  */
+/* The order of the pages that map @alloc (huge mappings use high orders). */
+static unsigned int vmalloc_skip_page_order(const struct vmalloc_skip_alloc *alloc)
+{
+#ifdef CONFIG_HAVE_ARCH_HUGE_VMALLOC
+	struct vm_struct *area = find_vm_area(kasan_reset_tag(alloc->ptr));
+
+	return area ? area->page_order : 0;
+#else
+	return 0;
+#endif
+}
+
 static void vmalloc_skip_dirty(struct kunit *test,
 			       struct vmalloc_skip_alloc *alloc, gfp_t gfp,
 			       struct vmalloc_skip_dirt *dirt)
 {
-	unsigned int order = get_order(alloc->size);
+	unsigned int order = vmalloc_skip_page_order(alloc);
 	struct page *block;
 	unsigned long i;
 
@@ -907,7 +968,12 @@ static void vmalloc_skip_dirty(struct kunit *test,
 
 	dirt->alloc = alloc;
 	dirt->block_pages = 0;
-	if (alloc->size < PMD_SIZE)
+	/*
+	 * The pages of a huge mapping are freed as one block, which the buddy
+	 * allocator may merge, so the next allocation of that order need not
+	 * get them back: dirty a block of that order too.
+	 */
+	if (!order)
 		return;
 
 	block = alloc_pages(gfp | __GFP_NOWARN, order);
@@ -1058,6 +1124,12 @@ static void expect_pointer_tag(struct kunit *test,
 {
 	u8 tag = get_tag(alloc->ptr);
 
+	/* The generic mode has no tags: the column is left out of its rows. */
+	if (exp->ptr_tag == TAG_NONE) {
+		obs->ptr_tag = "n/a";
+		return;
+	}
+
 	obs->ptr_tag = vmalloc_skip_tag_name(tag);
 	KUNIT_EXPECT_TRUE_MSG(test, vmalloc_skip_tag_is(tag, exp->ptr_tag, tag),
 			      "pointer tag is 0x%02x, expected %s", tag,
@@ -1073,6 +1145,11 @@ static void expect_page_tags(struct kunit *test,
 	u8 ptr_tag = get_tag(alloc->ptr), bad_tag = 0;
 	unsigned long i, bad = 0, first_bad = 0;
 
+	if (exp->page_tags == TAG_NONE) {
+		obs->page_tags = "n/a";
+		return;
+	}
+
 	for (i = 0; i < alloc->nr_pages; i++) {
 		u8 tag = page_kasan_tag(alloc->pages[i]);
 
@@ -1086,9 +1163,7 @@ static void expect_page_tags(struct kunit *test,
 		}
 	}
 
-	if (IS_ENABLED(CONFIG_KASAN_GENERIC))
-		obs->page_tags = "none";
-	else if (all_ptr && ptr_tag != KASAN_TAG_KERNEL)
+	if (all_ptr && ptr_tag != KASAN_TAG_KERNEL)
 		obs->page_tags = "ptr";
 	else if (all_match_all)
 		obs->page_tags = "0xff";
@@ -1199,6 +1274,28 @@ static bool vmalloc_skip_object_ok(struct kunit *test, const void *object,
  * a large pages[] array, vmalloc()ed) with the caller's reclaim flags only:
  * they are tagged whatever the caller asked for the data pages.
  */
+/*
+ * Past a page, __vmalloc_area_node() vmalloc()s the pages[] array itself,
+ * with the caller's mask masked by GFP_RECLAIM_MASK, which has no
+ * __GFP_SKIP_KASAN: a PAGE_KERNEL allocation of GFP_KERNEL's kind, whatever
+ * the caller passed. Its pointer, page and memory tags are those of one.
+ */
+static bool expect_pages_array(struct kunit *test, struct vm_struct *area)
+{
+	size_t size = array_size(area->nr_pages, sizeof(*area->pages));
+	struct vmalloc_skip_observed obs = vmalloc_skip_unobserved;
+	struct vmalloc_skip_expect exp;
+	struct vmalloc_skip_alloc *array;
+	bool failed = test->status == KUNIT_FAILURE;
+
+	exp = vmalloc_skip_expected(GFP_KERNEL, PAGE_KERNEL, size);
+	array = vmalloc_skip_track(test, area->pages, size);
+	expect_pointer_tag(test, array, &exp, &obs);
+	expect_page_tags(test, array, &exp, &obs);
+	expect_mem_tags(test, array, &exp, &obs);
+	return failed || test->status != KUNIT_FAILURE;
+}
+
 static void expect_metadata_tagged(struct kunit *test,
 				   const struct vmalloc_skip_alloc *alloc,
 				   const struct vmalloc_skip_expect *exp,
@@ -1224,6 +1321,8 @@ static void expect_metadata_tagged(struct kunit *test,
 	ok &= vmalloc_skip_object_ok(test, area->pages, "vm_struct.pages",
 				     exp->metadata);
 	ok &= vmalloc_skip_object_ok(test, va, "vmap_area", exp->metadata);
+	if (is_vmalloc_addr(area->pages))
+		ok &= expect_pages_array(test, area);
 
 	if (!ok)
 		obs->metadata = "mismatch";
@@ -1322,13 +1421,25 @@ static void expect_final_free(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, after);
 	KUNIT_ASSERT_NOT_NULL(test, accessible);
 
+	/*
+	 * Stamp the first and last granule of every page with a tag that no
+	 * allocation and no free writes: a free that keeps the memory tags
+	 * leaves the stamp, one that poisons writes 0xfe over it, whatever
+	 * the previous owner of a match-all page left (usually 0xfe too).
+	 * Nothing accesses the allocation through its pointer any more.
+	 */
 	refs = vmalloc_skip_get_pages(test, alloc->pages, nr_pages);
 	for (i = 0; hw_tags && i < nr_pages; i++) {
 		u8 *start = vmalloc_skip_linear(refs->pages[i]);
 
+		vmalloc_skip_set_mem_tag(start, VMALLOC_SKIP_FREE_STAMP);
+		vmalloc_skip_set_mem_tag(start + PAGE_SIZE - KASAN_GRANULE_SIZE,
+					 VMALLOC_SKIP_FREE_STAMP);
 		before[2 * i] = vmalloc_skip_mem_tag(start);
 		before[2 * i + 1] = vmalloc_skip_mem_tag(start + PAGE_SIZE -
 							 KASAN_GRANULE_SIZE);
+		KUNIT_ASSERT_EQ(test, before[2 * i], (u8)VMALLOC_SKIP_FREE_STAMP);
+		KUNIT_ASSERT_EQ(test, before[2 * i + 1], (u8)VMALLOC_SKIP_FREE_STAMP);
 	}
 
 	vmalloc_skip_release(test, alloc);
@@ -1371,7 +1482,6 @@ static void expect_final_free(struct kunit *test,
 			bad++;
 	}
 
-	/* Stale tags of a match-all page may well be 0xfe already. */
 	if (kept == nr_pages)
 		obs->free = "kept";
 	else if (poisoned == nr_pages)
@@ -1386,13 +1496,46 @@ static void expect_final_free(struct kunit *test,
 			    "left with their memory tags");
 }
 
+/*
+ * VM_ALLOW_HUGE_VMAP maps with the largest page that the architecture allows
+ * for the size, by vmalloc()'s own rule: a PMD from PMD_SIZE on if
+ * arch_vmap_pmd_supported(), else arch_vmap_pte_supported_shift() (contiguous
+ * PTEs on arm64 since 6.13). When no such page is free, it falls back to
+ * base pages, which is allowed and shown.
+ */
+static void expect_mapping(struct kunit *test,
+			   const struct vmalloc_matrix_cell *cell,
+			   const struct vmalloc_skip_alloc *alloc,
+			   struct vmalloc_skip_observed *obs)
+{
+	unsigned int want = 0, got = vmalloc_skip_page_order(alloc);
+
+	if (!vmalloc_skip_vias[cell->via].huge)
+		return;
+
+	if (!IS_ENABLED(CONFIG_HAVE_ARCH_HUGE_VMALLOC))
+		want = 0;
+	else if (arch_vmap_pmd_supported(PAGE_KERNEL) && alloc->size >= PMD_SIZE)
+		want = PMD_SHIFT - PAGE_SHIFT;
+	else
+		want = arch_vmap_pte_supported_shift(alloc->size) - PAGE_SHIFT;
+
+	obs->mapping = got == PMD_SHIFT - PAGE_SHIFT ? "pmd" : got ? "cont" : "pages";
+	KUNIT_EXPECT_TRUE_MSG(test, got == want || !got,
+			      "mapped with order-%u pages, expected order %u (or 0 as a fallback)",
+			      got, want);
+	if (want && !got)
+		kunit_info(test, "fell back to base pages\n");
+}
+
 static void vmalloc_skip_print_observed(struct kunit *test,
 					const struct vmalloc_skip_observed *obs)
 {
 	kunit_info(test,
-		   "observed: ptr_tag=%s page_tags=%s mem_tags=%s zeroed=%s control=%s metadata=%s report=%s free=%s\n",
+		   "observed: ptr_tag=%s page_tags=%s mem_tags=%s zeroed=%s control=%s metadata=%s report=%s free=%s mapping=%s\n",
 		   obs->ptr_tag, obs->page_tags, obs->mem_tags, obs->zeroed,
-		   obs->control, obs->metadata, obs->report, obs->free);
+		   obs->control, obs->metadata, obs->report, obs->free,
+		   obs->mapping);
 }
 
 static void vmalloc_matrix(struct kunit *test)
@@ -1408,6 +1551,7 @@ static void vmalloc_matrix(struct kunit *test)
 
 	vmalloc_skip_pin_cpu(test);
 	alloc = expect_zeroed(test, cell, &exp, &obs);
+	expect_mapping(test, cell, alloc, &obs);
 	expect_pointer_tag(test, alloc, &exp, &obs);
 	expect_page_tags(test, alloc, &exp, &obs);
 	expect_mem_tags(test, alloc, &exp, &obs);
@@ -1753,6 +1897,8 @@ static void expect_page_table_tag(struct kunit *test, u8 tag, const char *what)
 	enum vmalloc_skip_tag want;
 
 	want = vmalloc_skip_page_alloc_tag(GFP_PGTABLE_KERNEL, PAGE_SIZE);
+	if (want == TAG_NONE)
+		return;	/* the generic mode has no page tags */
 	KUNIT_EXPECT_TRUE_MSG(test, vmalloc_skip_tag_is(tag, want, tag),
 			      "%s: page tag 0x%02x, expected %s", what, tag,
 			      vmalloc_skip_tag_wanted[want]);
