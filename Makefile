@@ -16,6 +16,8 @@
 #   make mutants     show that broken variants of the series fail the matrix
 #   make bisect      build every commit of each series in every mode
 #   make known-check check that each known failure fails in the pristine base
+#   make flake-check boot our suite FLAKE_BOOTS times (5) per kernel: it must
+#                    never fail
 #   make bench       6.12 hw_tags without and with the series: tag stores,
 #                    instructions and wall time per workload (build/bench/)
 #
@@ -84,7 +86,7 @@ matrix_args := --modes "$(MODES)" --variants "$(VARIANTS)"
 
 .PHONY: all test setup fetch prepare assemble-if-stale kunit run summary merge \
 	selftest series checkpatch mutants bisect coverage bench known-check \
-	clean distclean
+	flake-check clean distclean
 
 all: setup assemble-if-stale run
 
@@ -182,6 +184,14 @@ known-check: fetch
 		$(PY) pipeline/known_pristine.py "$$base" "$(call src_of,$$base)" \
 			"$(BUILD)/known-check/$(call tree_name,$$base)" || exit 1; \
 	done
+
+# Our suite must not flake: FLAKE_BOOTS boots of its default cells per
+# kernel, a case that fails in any of them fails. Not part of make test.
+FLAKE_BOOTS ?= 5
+flake-check: assemble-if-stale
+	@pipeline/check-qemu.sh
+	@$(PY) pipeline/flake_check.py --boots "$(FLAKE_BOOTS)" --results "$(BUILD)/flake" \
+		--out "$(BUILD)/out" --modes "$(MODES)" $(trees)
 
 # Slow (a build per commit and mode), so not part of make test.
 bisect: assemble-if-stale
