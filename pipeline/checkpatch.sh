@@ -4,10 +4,14 @@
 # Run the tree's own scripts/checkpatch.pl --strict over every patch of a
 # series written by series.sh; any error, warning or check fails.
 #
-# One warning is ignored: FILE_PATH_CHANGES ("added file, does MAINTAINERS
-# need updating?"). checkpatch gives it for every new file, although the
-# KASAN entry of MAINTAINERS covers them all through "F: mm/kasan/" and
-# tools/testing/kunit/ is covered by the KUnit entry.
+# Two warnings are ignored:
+# - FILE_PATH_CHANGES ("added file, does MAINTAINERS need updating?"),
+#   given for every new file, although the KASAN entry of MAINTAINERS
+#   covers them all through "F: mm/kasan/" and tools/testing/kunit/ is
+#   covered by the KUnit entry;
+# - UNKNOWN_COMMIT_ID: an assembled tree holds its base as one commit,
+#   without the upstream history in which checkpatch looks up the ids of
+#   Fixes: tags and backports. Their form is still checked (GIT_COMMIT_ID).
 # Debian's python3 comes first in PATH: scripts/spdxcheck.py needs its
 # python3-ply and python3-git.
 #
@@ -16,7 +20,7 @@ set -eu
 PATH=/usr/bin:$PATH
 [ $# -eq 2 ] || { echo "checkpatch: usage: checkpatch.sh TREE SERIES_DIR" >&2; exit 1; }
 tree=$1 dir=$(cd "$2" && pwd)
-ignore=FILE_PATH_CHANGES
+ignore=FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID
 # Without a git identity, make checkpatch checks a series that nobody has
 # signed off yet (pipeline/series.sh, SERIES_UNSIGNED=1).
 if [ -z "$(git config user.email || true)" ]; then
