@@ -43,6 +43,7 @@ MODES ?= $(shell $(MATRIX) modes)
 VARIANTS ?= $(shell $(MATRIX) variants)
 ATTEMPTS ?= 3
 TIMEOUT ?= 900
+FLAKE_BOOTS ?= 5
 
 # A user's own tree: the series is chosen from its version, or from BASE.
 ifneq ($(KERNEL_SRC),)
@@ -54,16 +55,19 @@ ifeq ($(BASE),)
 $(error KERNEL_SRC=$(KERNEL_SRC) is not a kernel tree (no VERSION in its Makefile))
 endif
 override BASES := $(BASE)
-tree_name = local-$(1)
+tree_name = $(shell $(MATRIX) local-prefix)$(1)
 src_of = $(KERNEL_SRC)
 else
 tree_name = $(1)
 src_of = $(BUILD)/base/linux-source-$(1)
 endif
 
-# Refuse an empty, unknown or duplicated setting at once, naming it.
-matrix_error := $(shell $(MATRIX) check --bases "$(BASES)" --modes "$(MODES)" \
-	--variants "$(VARIANTS)" --attempts "$(ATTEMPTS)")
+# Refuse an empty, unknown or duplicated setting at once, naming it; a
+# matrix.py that fails otherwise is an error too (its last line).
+matrix_error := $(shell out=$$($(MATRIX) check --bases "$(BASES)" --modes "$(MODES)" \
+	--variants "$(VARIANTS)" --attempts "$(ATTEMPTS)" --timeout "$(TIMEOUT)" \
+	--flake-boots "$(FLAKE_BOOTS)" 2>&1) || \
+	{ echo "$${out:-pipeline/matrix.py check failed}" | tail -n 1; })
 ifneq ($(matrix_error),)
 $(error $(matrix_error))
 endif
@@ -145,7 +149,8 @@ summary:
 # of several machines, each of which ran some cells, as one run.
 merge:
 	@$(if $(RESULTS),,echo "merge: RESULTS is empty: name the results directories to merge" >&2; exit 2;) \
-	$(PY) pipeline/summary.py $(SUMMARY_ARGS) --bases "$(BASES)" $(matrix_args) $(RESULTS)
+	$(PY) pipeline/summary.py $(SUMMARY_ARGS) \
+		--bases "$(foreach b,$(BASES),$(call tree_name,$(b)))" $(matrix_args) $(RESULTS)
 
 coverage:
 	@$(PY) coverage/capture.py --results "$(BUILD)/results" --out "$(BUILD)/out" \
@@ -187,7 +192,6 @@ known-check: fetch
 
 # Our suite must not flake: FLAKE_BOOTS boots of its default cells per
 # kernel, a case that fails in any of them fails. Not part of make test.
-FLAKE_BOOTS ?= 5
 flake-check: assemble-if-stale
 	@pipeline/check-qemu.sh
 	@$(PY) pipeline/flake_check.py --boots "$(FLAKE_BOOTS)" --results "$(BUILD)/flake" \

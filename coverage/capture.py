@@ -45,7 +45,7 @@ def main() -> int:
 	status = 0
 	for spec in args.tree:
 		name, _, tree = spec.partition('=')
-		base = name[len('local-'):] if name.startswith('local-') else name
+		base = matrix.base_of(name)
 		covdir = os.path.join(args.covroot, name)
 		shutil.rmtree(covdir, ignore_errors=True)
 		os.makedirs(os.path.join(covdir, 'info'))

@@ -9,7 +9,7 @@ This decodes the frames of one boot, puts each .gcda next to a copy of its
 to that build (another directory, or a gcov stamp that differs from the
 .gcno's), and captures it with lcov.
 
-Usage: gcda.py --log BOOT.log --build-dir OUT/6.12-hw_tags-gcov
+Usage: gcda.py --log BOOT.log --build-dir OUT/6.12-hw_tags
                --capture-dir DIR --info ROW.info --test-name ROW
 """
 

@@ -3,7 +3,7 @@
 """Merge a base's coverage tracefiles, write the HTML report, apply the gate.
 
 Reads COVDIR/info/*.info (one lcov tracefile per mode and boot variant, see
-coverage/run.sh) and writes:
+coverage/capture.py) and writes:
   COVDIR/coverage.info   the merge, limited to the files the report is about
   COVDIR/html/           genhtml's report (index.html)
   COVDIR/summary.md      lines and functions hit per file

@@ -48,7 +48,13 @@ for built in .config include/config include/generated vmlinux; do
 done
 [ -f "$series_dir/series" ] || die "no series for base $base ($series_dir/series)"
 
-src_is_git() { [ ! -f "$src/.pristine" ] && git -C "$src" rev-parse --show-toplevel >/dev/null 2>&1; }
+# A git work tree of its own: a tree extracted inside some other repository
+# (a git-tracked home directory) is copied as files, not as that
+# repository's tracked subset of it.
+src_is_git() {
+	[ ! -f "$src/.pristine" ] &&
+		[ "$(git -C "$src" rev-parse --show-toplevel 2>/dev/null)" = "$(cd "$src" && pwd -P)" ]
+}
 
 # Where the source came from, for the results: one line.
 source_line() {
@@ -68,7 +74,8 @@ source_id() {
 	elif src_is_git; then
 		echo "$src"
 		git -C "$src" rev-parse HEAD
-		git -C "$src" status --porcelain | sha256sum
+		# What is copied: tracked files as they are in the work tree.
+		git -C "$src" diff --binary HEAD | sha256sum
 	else
 		echo "$src"
 		find "$src" -type f -printf '%P %s %T@\n' | sort | sha256sum
@@ -127,8 +134,9 @@ if [ -d "$tree/.git" ] && [ "${FORCE:-0}" != 1 ]; then
 fi
 
 tmp_list=$(mktemp)
+tmp_patch=$(mktemp)
 cleanup() {
-	rm -rf "$new" "$tmp_list" "$tmp_list.patch"
+	rm -rf "$new" "$tmp_list" "$tmp_patch"
 	# Interrupted between the two renames below: put the old tree back.
 	if [ -d "$old" ] && [ ! -d "$tree" ]; then
 		mv "$old" "$tree"
@@ -213,8 +221,8 @@ while read -r line; do
 	*.patch)
 		# Our own patches name no author: whoever sends the series
 		# is (make series); here the pipeline's identity stands in.
-		with_author "$series_dir/$name" >"$tmp_list.patch"
-		if ! out=$(git -C "$new" am -q --no-3way "$tmp_list.patch" 2>&1); then
+		with_author "$series_dir/$name" >"$tmp_patch"
+		if ! out=$(git -C "$new" am -q --no-3way "$tmp_patch" 2>&1); then
 			file=$(echo "$out" | sed -n 's/^error: patch failed: \([^:]*\):.*/\1/p; s/^error: \([^:]*\): does not exist in index.*/\1/p; s/^error: \([^:]*\): already exists.*/\1/p' | head -n 1)
 			die "patch $name does not apply to $src (${file:-see git am}): base $base"
 		fi

@@ -14,12 +14,12 @@ Usage: pipeline/flake_check.py --boots 5 --results DIR --out OUT
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 from collections import Counter
 from typing import Dict
 
 import matrix
+from kernel import call_in_session, interrupt_on_signals
 from results import load
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -49,7 +49,7 @@ def main() -> int:
 		argv += [f'--tree={t}' for t in args.tree]
 		if n > 1:
 			argv.append('--no-build')
-		subprocess.call(argv)
+		call_in_session(argv)
 		result = load([run])
 		for p in result.problems:
 			print(f'flake_check: boot {n}: {p}')
@@ -74,4 +74,9 @@ def main() -> int:
 
 
 if __name__ == '__main__':
-	sys.exit(main())
+	interrupt_on_signals()
+	try:
+		sys.exit(main())
+	except KeyboardInterrupt:
+		print(f'{os.path.basename(__file__)[:-3]}: interrupted', file=sys.stderr)
+		sys.exit(130)

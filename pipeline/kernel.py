@@ -22,6 +22,8 @@ import sys
 import threading
 from typing import List, Optional, Set
 
+import matrix
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 COVERAGE = os.path.join(REPO, 'coverage')
@@ -73,6 +75,33 @@ def stop_all() -> None:
 				pass
 
 
+def _end_session(proc: subprocess.Popen) -> None:
+	"""Ends PROC's session with SIGTERM, then SIGKILL after 10 s, and reaps PROC."""
+	for sig in (signal.SIGTERM, signal.SIGKILL):
+		try:
+			os.killpg(proc.pid, sig)
+		except ProcessLookupError:
+			break
+		try:
+			proc.wait(timeout=10)
+			break
+		except subprocess.TimeoutExpired:
+			continue
+
+
+def call_in_session(argv: List[str], **popen_args: object) -> int:
+	"""subprocess.call() in a session of its own that an interrupt ends.
+
+	Make passes a SIGTERM to its recipe only: with interrupt_on_signals(),
+	it interrupts us here, and the child and all it started go too."""
+	proc = subprocess.Popen(argv, start_new_session=True, **popen_args)  # type: ignore[call-overload]
+	try:
+		return proc.wait()
+	except BaseException:
+		_end_session(proc)
+		raise
+
+
 def _interrupt(signum: int, _frame: object) -> None:
 	raise KeyboardInterrupt(signal.Signals(signum).name)
 
@@ -95,7 +124,7 @@ class Kernel:
 		self.tree = os.path.abspath(tree)
 		self.name = name
 		self.mode = mode
-		self.build_dir = os.path.join(os.path.abspath(out), f'{name}-{mode}')
+		self.build_dir = os.path.join(os.path.abspath(out), matrix.kernel_name(name, mode))
 		self.initramfs = os.path.join(os.path.abspath(out), f'{name}-initramfs')
 		self.configs = configs
 
@@ -140,6 +169,11 @@ class Kernel:
 				_running.add(proc)
 			try:
 				return proc.wait()
+			except BaseException:
+				# Interrupted in this thread: the session must
+				# not outlive us, whoever else is stopping it.
+				_end_session(proc)
+				raise
 			finally:
 				with _running_lock:
 					_running.discard(proc)

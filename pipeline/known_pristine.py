@@ -23,6 +23,7 @@ import sys
 from typing import Dict, List, Set, Tuple
 
 import matrix
+from kernel import call_in_session, interrupt_on_signals
 from run_kunit import KUNIT_FAILED, leaf_cases, read_known
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -76,7 +77,7 @@ def bare_run(tree: str, work: str, mode: str, variant: str) -> Dict[str, str]:
 	print(f'known_pristine: {mode} {variant}: bare kunit.py (log: {log})', flush=True)
 	with open(log, 'w') as out:
 		# Non-zero when a case fails, which is what is expected here.
-		ret = subprocess.call(argv, cwd=tree, stdout=out, stderr=subprocess.STDOUT,
+		ret = call_in_session(argv, cwd=tree, stdout=out, stderr=subprocess.STDOUT,
 				      env=dict(os.environ, PYTHONDONTWRITEBYTECODE='1'))
 	if not os.path.exists(json_out):
 		print(f'known_pristine: {mode} {variant}: kunit.py exited {ret} without '
@@ -120,4 +121,9 @@ def main() -> int:
 
 
 if __name__ == '__main__':
-	sys.exit(main())
+	interrupt_on_signals()
+	try:
+		sys.exit(main())
+	except KeyboardInterrupt:
+		print(f'{os.path.basename(__file__)[:-3]}: interrupted', file=sys.stderr)
+		sys.exit(130)

@@ -4,10 +4,12 @@
 # Run a command holding the lock of the build directory: one make at a time
 # per checkout. A second one says who holds the lock and waits for it.
 #
-# The lock is flock(1) on BUILD itself. flock -o keeps the lock in flock's
-# own process only, so that nothing the command leaves running in the
-# background can hold it after the command has ended. BUILD/.lock-owner
-# says who took it last; it is only read while the lock is held.
+# The lock is flock(1) on BUILD itself, taken on file descriptor 9, which
+# the command inherits: this script execs the command, so that a signal
+# to the make that called us (Ctrl-C, a CI cancel) reaches the command
+# itself, and the lock is held for as long as the command or anything it
+# leaves running in BUILD lives. BUILD/.lock-owner says who holds it; it
+# is replaced whole (mv), so a waiting make never reads half a line.
 #
 # Usage: pipeline/lock.sh BUILD CMD...
 # The command runs with VMALLOC_SKIP_LOCKED=BUILD in its environment: a
@@ -20,24 +22,14 @@ shift
 command -v flock >/dev/null || { echo "lock: flock not found (util-linux)" >&2; exit 1; }
 mkdir -p "$build"
 owner=$build/.lock-owner
-busy=200
 
-run_locked() {
-	# $1: flock's wait option; the rest: the command.
-	wait=$1
-	shift
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	flock $wait -E $busy -o "$build" sh -c '
-		printf "pid %s, since %s: %s\n" "$$" "$(date "+%F %T")" "$*" >"$0"
-		exec "$@"' "$owner" "$@"
-}
+exec 9<"$build"
+if ! flock -n 9; then
+	echo "make: $build is in use ($(cat "$owner" 2>/dev/null || echo 'owner unknown')); waiting for it" >&2
+	flock 9
+fi
+printf 'pid %s, since %s: %s\n' "$$" "$(date '+%F %T')" "$*" >"$owner.new"
+mv -f "$owner.new" "$owner"
 
 export VMALLOC_SKIP_LOCKED="$build"
-status=0
-run_locked -n "$@" || status=$?
-if [ $status -eq $busy ]; then
-	echo "make: $build is in use ($(cat "$owner" 2>/dev/null || echo 'owner unknown')); waiting for it" >&2
-	status=0
-	run_locked "" "$@" || status=$?
-fi
-exit $status
+exec "$@"

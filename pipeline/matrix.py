@@ -10,8 +10,9 @@ dimension or variant is added here and nowhere else.
 Shell scripts and the Makefile ask it from the command line:
 
   matrix.py check --bases B --modes M --variants V [--attempts N]
+		  [--timeout S] [--flake-boots N]
   matrix.py modes | variants | bases          (the known values, one line)
-  matrix.py variants-of MODE                  (boot variants MODE runs)
+  matrix.py local-prefix                      (of a KERNEL_SRC tree's name)
   matrix.py cells --bases B --modes M --variants V   (one cell name a line)
 
 check prints nothing and exits 0, or prints one line naming the variable
@@ -83,6 +84,25 @@ VARIANT_BY_NAME: Dict[str, Variant] = {v.name: v for v in VARIANTS}
 DEFAULT_VARIANTS: Tuple[str, ...] = tuple(v.name for v in VARIANTS)
 
 
+# A tree is named after its base: '7.3', or 'local-7.3' for a user's own
+# tree (KERNEL_SRC) that the 7.3 series is applied to.
+LOCAL_PREFIX = 'local-'
+
+
+def tree_name(base: str, local: bool = False) -> str:
+	return f'{LOCAL_PREFIX}{base}' if local else base
+
+
+def base_of(tree: str) -> str:
+	"""The base whose series a tree carries: 'local-7.3' -> '7.3'."""
+	return tree[len(LOCAL_PREFIX):] if tree.startswith(LOCAL_PREFIX) else tree
+
+
+def kernel_name(tree: str, mode: str) -> str:
+	"""A build of TREE in MODE: its directory and log names."""
+	return f'{tree}-{mode}'
+
+
 def known_bases() -> Tuple[str, ...]:
 	"""The bases that have a series: patches/BASE/series."""
 	patches = os.path.join(REPO, 'patches')
@@ -92,16 +112,18 @@ def known_bases() -> Tuple[str, ...]:
 
 @dataclass(frozen=True, order=True)
 class Cell:
-	"""One boot of one suite: (base, mode, variant, suite)."""
+	"""One boot of one suite: (base, mode, variant, suite).
+
+	BASE is the tree's name (tree_name()), so that the cells of a
+	user's tree never mix with those of the Debian base."""
 	base: str
 	mode: str
 	variant: str
 	suite: str
 
 	@property
-	def kernel(self) -> str:
-		"""The build this cell boots: BASE-MODE."""
-		return f'{self.base}-{self.mode}'
+	def series_base(self) -> str:
+		return base_of(self.base)
 
 	@property
 	def name(self) -> str:
@@ -153,19 +175,21 @@ def cells(bases: Sequence[str], modes: Sequence[str], variants: Sequence[str]) -
 	return out
 
 
+def whole_number(value: Optional[str], variable: str, what: str) -> None:
+	if value is not None and (not value.isdigit() or int(value) < 1):
+		raise MatrixError(f"{variable} is '{value}': it must be a whole number of {what}, 1 or more")
+
+
 def parse(bases: Optional[str], modes: Optional[str], variants: Optional[str],
-	  attempts: Optional[str] = None, check_bases: bool = True) -> List[Cell]:
+	  attempts: Optional[str] = None) -> List[Cell]:
 	"""The cells that BASES, MODES and VARIANTS ask for, checked."""
 	b = words(bases, 'BASES')
-	if check_bases:
-		check_known(b, known_bases(), 'base', 'BASES')
+	check_known([base_of(x) for x in b], known_bases(), 'base', 'BASES')
 	m = words(modes, 'MODES')
 	check_known(m, MODES, 'mode', 'MODES')
 	v = words(variants, 'VARIANTS')
 	check_known(v, [x.name for x in VARIANTS], 'boot variant', 'VARIANTS')
-	if attempts is not None:
-		if not attempts.isdigit() or int(attempts) < 1:
-			raise MatrixError(f"ATTEMPTS is '{attempts}': it must be a whole number of boots, 1 or more")
+	whole_number(attempts, 'ATTEMPTS', 'boots')
 	found = cells(b, m, v)
 	for mode in m:
 		if not any(c.mode == mode for c in found):
@@ -173,21 +197,16 @@ def parse(bases: Optional[str], modes: Optional[str], variants: Optional[str],
 	return found
 
 
-def variants_of(mode: str) -> List[str]:
-	return [v.name for v in VARIANTS if mode in v.modes]
-
-
 def main() -> int:
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument('what', choices=('check', 'cells', 'modes', 'variants',
-					     'variants-of', 'bases'))
-	parser.add_argument('mode', nargs='?')
+					     'bases', 'local-prefix'))
 	parser.add_argument('--bases')
 	parser.add_argument('--modes')
 	parser.add_argument('--variants')
 	parser.add_argument('--attempts')
-	parser.add_argument('--any-base', action='store_true',
-			    help='do not check the bases against patches/ (KERNEL_SRC)')
+	parser.add_argument('--timeout', help='seconds a boot may take')
+	parser.add_argument('--flake-boots', help='boots per kernel of make flake-check')
 	args = parser.parse_args()
 	try:
 		if args.what == 'modes':
@@ -196,12 +215,12 @@ def main() -> int:
 			print(' '.join(v.name for v in VARIANTS))
 		elif args.what == 'bases':
 			print(' '.join(known_bases()))
-		elif args.what == 'variants-of':
-			check_known([args.mode or ''], MODES, 'mode', 'MODE')
-			print(' '.join(variants_of(args.mode)))
+		elif args.what == 'local-prefix':
+			print(LOCAL_PREFIX)
 		else:
-			found = parse(args.bases, args.modes, args.variants, args.attempts,
-				      check_bases=not args.any_base)
+			found = parse(args.bases, args.modes, args.variants, args.attempts)
+			whole_number(args.timeout, 'TIMEOUT', 'seconds')
+			whole_number(args.flake_boots, 'FLAKE_BOOTS', 'boots')
 			if args.what == 'cells':
 				for c in found:
 					print(c.name)

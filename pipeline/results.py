@@ -14,7 +14,7 @@ import json
 import os
 import subprocess
 from dataclasses import asdict, dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 from junit_xml import TestCase, TestSuite, to_xml_report_string
 
@@ -119,6 +119,26 @@ class Run:
 	problems: List[str] = field(default_factory=list)
 
 
+def _read_json(path: str, run: Run) -> Any:
+	"""PATH's JSON, or None and a problem if it cannot be read."""
+	try:
+		with open(path) as f:
+			return json.load(f)
+	except (OSError, ValueError) as e:
+		run.problems.append(f'{path}: unreadable ({e})')
+		return None
+
+
+def _known_cell(row: Any) -> Optional[matrix.Cell]:
+	"""The cell of a summary row, if it is one of this checkout's matrix."""
+	try:
+		cell = matrix.Cell(**row['cell'])
+		cell.sort_key()
+	except (KeyError, TypeError, ValueError):
+		return None
+	return cell
+
+
 def load(dirs: List[str], expected: Optional[List[str]] = None) -> Run:
 	"""Every cell of DIRS; a problem for each expected cell that is missing
 	or present more than once, and for each cell nobody expected.
@@ -132,16 +152,23 @@ def load(dirs: List[str], expected: Optional[List[str]] = None) -> Run:
 		if not os.path.exists(path):
 			run.problems.append(f'{d}: no manifest.json: not a results directory, or nothing ran')
 			continue
-		with open(path) as f:
-			manifest = json.load(f)
+		manifest = _read_json(path, run)
+		if not isinstance(manifest, dict) or not isinstance(manifest.get('cells'), list):
+			if manifest is not None:
+				run.problems.append(f'{path}: not a manifest of this pipeline')
+			continue
 		run.manifests.append(manifest)
 		if expected is None:
 			want += manifest['cells']
 		for p in sorted(glob.glob(os.path.join(d, '*.summary.json'))):
-			with open(p) as f:
-				row = json.load(f)
-			name = matrix.Cell(**row['cell']).name
-			seen.setdefault(name, []).append(d)
+			row = _read_json(p, run)
+			cell = _known_cell(row)
+			if cell is None:
+				if row is not None:
+					run.problems.append(f'{p}: a cell this checkout does not know '
+							    '(another version of the pipeline?)')
+				continue
+			seen.setdefault(cell.name, []).append(d)
 			run.rows.append(row)
 	for name in sorted(set(want)):
 		got = seen.get(name, [])

@@ -69,6 +69,29 @@ class CompletenessTest(unittest.TestCase):
 			self.assertIn('no manifest.json', out.stdout)
 			self.assertEqual(out.stdout.splitlines()[-1], '0 passed, 1 failed, 0 skipped')
 
+	def test_unknown_cell_is_a_problem(self) -> None:
+		with tempfile.TemporaryDirectory() as d:
+			write_run(d, CELLS, CELLS)
+			p = os.path.join(d, f'{CELLS[0].name}.summary.json')
+			with open(p) as f:
+				row = json.load(f)
+			row['cell']['mode'] = 'mte_only'
+			with open(p, 'w') as f:
+				json.dump(row, f)
+			run = results.load([d])
+			self.assertIn(f'{p}: a cell this checkout does not know', ' '.join(run.problems))
+			self.assertIn(f'{CELLS[0].name}: missing', ' '.join(run.problems))
+
+	def test_truncated_summary_is_a_problem(self) -> None:
+		with tempfile.TemporaryDirectory() as d:
+			write_run(d, CELLS, CELLS)
+			p = os.path.join(d, f'{CELLS[1].name}.summary.json')
+			with open(p, 'w') as f:
+				f.write('{"cell": {')
+			out = summary('--ci', d)
+			self.assertNotEqual(out.returncode, 0)
+			self.assertIn(f'{p}: unreadable', out.stdout)
+
 	def test_failed_case_fails(self) -> None:
 		with tempfile.TemporaryDirectory() as d:
 			write_run(d, CELLS, CELLS, failed=True)
@@ -131,12 +154,18 @@ class JunitTest(unittest.TestCase):
 
 class MatrixTest(unittest.TestCase):
 
+	def test_local_tree_carries_its_base(self) -> None:
+		tree = matrix.tree_name('7.3', local=True)
+		self.assertNotEqual(tree, '7.3')
+		self.assertEqual(matrix.Cell(tree, 'generic', 'default', 'kasan').series_base, '7.3')
+		self.assertEqual(matrix.base_of('7.3'), '7.3')
+
 	def check(self, **kw: str) -> str:
 		args = dict(bases='7.3', modes='hw_tags', variants='default', attempts='3')
 		args.update(kw)
 		with self.assertRaises(matrix.MatrixError) as e:
 			matrix.parse(args['bases'], args['modes'], args['variants'],
-				     args['attempts'], check_bases=False)
+				     args['attempts'])
 		return str(e.exception)
 
 	def test_empty_settings_are_refused(self) -> None:

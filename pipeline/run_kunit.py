@@ -30,7 +30,6 @@ import fnmatch
 import json
 import os
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -88,7 +87,7 @@ def read_known(path: Optional[str]) -> Dict[str, str]:
 
 
 def is_known(cell: matrix.Cell, case: str, known: Dict[str, str]) -> bool:
-	key = f'{cell.base} {cell.mode} {cell.variant} {case}'
+	key = f'{cell.series_base} {cell.mode} {cell.variant} {case}'
 	return any(fnmatch.fnmatchcase(key, k) for k in known)
 
 
@@ -207,11 +206,15 @@ class Runner:
 				break
 			if all(is_known(cell, c, self.known) for c in failed_every_boot):
 				break
+		# Flaky means failed in one boot and passed in another: a case
+		# that failed and was then not reached (a crash, an
+		# infrastructure failure) failed.
 		for case, statuses in sorted(history.items()):
-			if case in failed_every_boot:
-				(r.known if is_known(cell, case, self.known) else r.failed).append(case)
-			elif any(s in KUNIT_FAILED for s in statuses):
+			failed = any(s in KUNIT_FAILED for s in statuses)
+			if failed and 'PASS' in statuses:
 				r.flaky.append(case)
+			elif failed:
+				(r.known if is_known(cell, case, self.known) else r.failed).append(case)
 			elif 'PASS' in statuses:
 				r.passed.append(case)
 			else:
@@ -283,7 +286,7 @@ def main() -> int:
 				if not mine:
 					continue
 				kernel = Kernel(tree, name, mode, args.out)
-				log = os.path.join(args.results, f'{name}-{mode}.build.log')
+				log = os.path.join(args.results, f'{matrix.kernel_name(name, mode)}.build.log')
 				if not args.no_build:
 					runner.say(f'{name} {mode}: building in {kernel.build_dir}')
 					start = time.monotonic()

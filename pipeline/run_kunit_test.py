@@ -87,6 +87,21 @@ class RebootPolicyTest(unittest.TestCase):
 		self.assertEqual(booted, 2)
 		self.assertEqual((r.flaky, r.failed), (['kasan.a'], []))
 
+	def test_fail_then_crash_fails(self) -> None:
+		r, booted, _ = run([cases({'kasan.a': 'FAIL'}),
+				    Boot(log=KTAP + 'Kernel panic\n', status=1)], {})
+		self.assertEqual(booted, 2)
+		self.assertEqual((r.flaky, r.failed), ([], ['kasan.a']))
+
+	def test_fail_then_infrastructure_fails(self) -> None:
+		r, booted, _ = run([cases({'kasan.a': 'FAIL'}), Boot(log='', status=1)], {})
+		self.assertEqual(booted, 2)
+		self.assertEqual((r.flaky, r.failed), ([], ['kasan.a']))
+
+	def test_fail_then_skip_fails(self) -> None:
+		r, _, _ = run([cases({'kasan.a': 'FAIL'}), cases({'kasan.a': 'SKIP'})], {})
+		self.assertEqual((r.flaky, r.failed), ([], ['kasan.a']))
+
 	def test_fail_every_boot_fails(self) -> None:
 		r, booted, _ = run([cases({'kasan.a': 'FAIL'})] * 3, {})
 		self.assertEqual(booted, 3)

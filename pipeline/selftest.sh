@@ -96,6 +96,8 @@ expect_error "empty MODES" "MODES is empty" mk MODES= kunit
 expect_error "empty VARIANTS" "VARIANTS is empty" mk VARIANTS= kunit
 expect_error "empty BASES" "BASES is empty" mk BASES= kunit
 expect_error "zero ATTEMPTS" "ATTEMPTS is '0'" mk ATTEMPTS=0 kunit
+expect_error "zero TIMEOUT" "TIMEOUT is '0'" mk TIMEOUT=0 kunit
+expect_error "FLAKE_BOOTS not a number" "FLAKE_BOOTS is 'x'" mk FLAKE_BOOTS=x flake-check
 expect_error "duplicated base" "BASES names '7.3' twice" mk BASES="7.3 7.3" kunit
 expect_error "variants of no mode" "names no boot variant of mode generic" \
 	mk MODES=generic VARIANTS=async kunit
@@ -140,6 +142,32 @@ check "a second make says who holds the lock" \
 check "a second make waits for the first" test "$took" -ge 2
 check "make -j runs the steps one by one" \
 	sh -c 'make -C "$1" -pq -j4 summary 2>/dev/null | grep -q "^\.NOTPARALLEL:"' - "$tmp/lock"
+# A CI cancel sends SIGTERM to make, which passes it to its recipe only:
+# the locked command itself must get it, and the lock be free after it.
+rm -f "$tmp/lock/build/.lock-owner"
+holder=$(in_background "$tmp/lock/pipeline/lock.sh" "$tmp/lock/build" sleep 30)
+wait_for 5 grep -qs "sleep 30" "$tmp/lock/build/.lock-owner"
+kill -TERM "$holder"
+check "a SIGTERM to the lock holder ends its command and frees the lock" \
+	wait_for 5 flock -n "$tmp/lock/build" true
+
+# A SIGTERM to the pipeline while kunit.py builds or boots (in a session
+# of its own, which a terminal's Ctrl-C does not reach) ends kunit.py too.
+mkdir -p "$tmp/fk/tools/testing/kunit"
+printf 'import os, time\nopen(os.environ["FAKE_PID"], "w").write(str(os.getpid()))\ntime.sleep(60)\n' \
+	>"$tmp/fk/tools/testing/kunit/kunit.py"
+driver=$(FAKE_PID="$tmp/fk.pid" in_background /usr/bin/python3 -c '
+import sys
+sys.path.insert(0, sys.argv[1])
+import kernel
+kernel.interrupt_on_signals()
+kernel.Kernel(sys.argv[2], "fake", "generic", sys.argv[3]).kunit(["build"], sys.argv[4])
+' "$repo/pipeline" "$tmp/fk" "$tmp/fk/out" "$tmp/fk/kunit.log")
+wait_for 10 test -s "$tmp/fk.pid"
+kill -TERM "$driver"
+wait_for 15 sh -c '! kill -0 "$1" 2>/dev/null' - "$driver"
+check "a SIGTERM to the pipeline ends the kunit.py it runs" \
+	wait_for 5 sh -c '! kill -0 "$(cat "$1")" 2>/dev/null' - "$tmp/fk.pid"
 
 # --- Assembly ------------------------------------------------------------
 # A fake kernel tree and a two-patch series.
@@ -206,6 +234,20 @@ echo junk > "$tmp/gitsrc/untracked.o"
 pipeline/assemble.sh "$tmp/gitsrc" 6.12 "$tmp/gittree" >/dev/null 2>&1
 check "only the tracked files of a git KERNEL_SRC are copied" \
 	sh -c 'test -f "$1/mm/vmalloc.c" && test ! -e "$1/untracked.o"' - "$tmp/gittree"
+echo '# edit 1' >> "$tmp/gitsrc/Makefile"
+pipeline/assemble.sh --if-stale "$tmp/gitsrc" 6.12 "$tmp/gittree" >/dev/null 2>&1
+echo '# edit 2' >> "$tmp/gitsrc/Makefile"
+pipeline/assemble.sh --if-stale "$tmp/gitsrc" 6.12 "$tmp/gittree" >/dev/null 2>&1
+check "a second edit of the same file of a git KERNEL_SRC is re-assembled" \
+	grep -q '# edit 2' "$tmp/gittree/Makefile"
+git -C "$tmp/gitsrc" checkout -q -- .
+# A tree extracted inside some other git repository is no git checkout.
+mkdir -p "$tmp/outer"
+cp -r "$src" "$tmp/outer/linux" && rm "$tmp/outer/linux/.pristine"
+(cd "$tmp/outer" && git init -q && echo x > x && git add x && git_commit commit -qm outer)
+pipeline/assemble.sh "$tmp/outer/linux" 6.12 "$tmp/outertree" >/dev/null 2>&1
+check "a tree inside another repository is copied whole" \
+	test -f "$tmp/outertree/mm/vmalloc.c"
 touch "$tmp/gitsrc/.config"
 expect_error "an in-tree build is refused" "holds an in-tree build (.config)" \
 	pipeline/assemble.sh "$tmp/gitsrc" 6.12 "$tmp/gittree2"

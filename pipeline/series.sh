@@ -86,6 +86,9 @@ git -C "$tree" -c user.name="${name:-KASAN vmalloc-skip pipeline}" \
 	--subject-prefix="$prefix" \
 	--thread --base="$root" -o "$out" "$root..$branch"
 git -C "$tree" config --unset "branch.$branch.description"
+# For checkpatch.sh: a series nobody signed off is checked without
+# Signed-off-by lines.
+[ -n "$email" ] || : >"$out/.unsigned"
 echo "series: $out: $(ls "$out" | wc -l) files (cover letter included)${email:+, signed off by $name <$email>}"
 
 # The maintainer's path: git am onto a checkout of the base commit.

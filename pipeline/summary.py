@@ -72,7 +72,7 @@ def main() -> int:
 	if args.bases is not None:
 		try:
 			expected = [c.name for c in matrix.parse(args.bases, args.modes,
-								args.variants, check_bases=False)]
+								args.variants)]
 		except matrix.MatrixError as e:
 			print(f'summary: {e}', file=sys.stderr)
 			return 2
