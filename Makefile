@@ -174,7 +174,7 @@ checkpatch: assemble-if-stale
 	done
 
 # Slow (an incremental build per mutant and mode), so not part of make test.
-# MUTANTS="12-*" runs only some.
+# MUTANTS="12-* 19-*" runs only some.
 mutants: assemble-if-stale
 	@for base in $(BASES); do \
 		pipeline/mutants.sh "$$base" "$(call tree_name,$$base)" \

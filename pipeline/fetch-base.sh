@@ -5,7 +5,8 @@
 # package into DEST. 6.12 comes from the machine's own suites (installed by
 # setup.sh); 7.3 only exists in trixie-backports, which is read through a
 # private apt configuration so that no Debian 13 package can reach this
-# Debian 12 machine; its .deb is kept in CACHE_DIR.
+# Debian 12 machine; its .deb is downloaded once and kept in CACHE_DIR,
+# which pins the version: remove CACHE_DIR/apt/deb to take a newer upload.
 #
 # DEST/.pristine records the package and its exact version, e.g.
 # "linux-source-6.12 6.12.117-1~deb12u1"; a DEST extracted from another
@@ -63,8 +64,11 @@ EOS
 		echo "fetch-base: downloading $pkg from trixie-backports"
 		apt-get "$@" update >/dev/null ||
 			die "cannot read the trixie-backports index (network?)"
-		(cd "$apt/deb" && apt-get "$@" download "$pkg" >/dev/null 2>&1) ||
+		apt-cache "$@" show "$pkg" >/dev/null 2>&1 ||
 			die "trixie-backports no longer has $pkg: the base cannot be fetched"
+		if ! out=$(cd "$apt/deb" && apt-get "$@" download "$pkg" 2>&1); then
+			die "cannot download $pkg: $(echo "$out" | tail -n 1)"
+		fi
 		deb=$(newest_deb "$apt/deb/${pkg}_"*.deb)
 	fi
 	version=$(dpkg-deb -f "$deb" Version)

@@ -17,7 +17,8 @@
 # mutants/BASE/equivalent survives.
 #
 # Usage: pipeline/mutants.sh BASE NAME TREE BUILD_DIR  (NAME: the tree's name)
-# Env: MUTANTS="12-*" runs only the mutants whose names match this one glob.
+# Env: MUTANTS="12-* 19-*" runs only the mutants whose names match one of
+# these globs.
 # MUTANT_TIMEOUT (180 s): a boot that takes longer has hung, which counts as
 # a crash (a mutant that oopses in a KASAN report leaves its lock taken, and
 # the next report waits forever).
@@ -39,9 +40,25 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
+# The mutants asked for, by name; a glob that matches none is an error.
+chosen=
+set -f	# split MUTANTS into words, without expanding them here
+# shellcheck disable=SC2086
+set -- ${MUTANTS:-*}
+set +f
+for glob; do
+	found=
+	for m in "$dir"/$glob.patch; do
+		[ -f "$m" ] || continue
+		found=1
+		case " $chosen " in *" $(basename "$m") "*) ;; *) chosen="$chosen $(basename "$m")" ;; esac
+	done
+	[ -n "$found" ] || die "no mutant matches '$glob' in $dir"
+done
+
 survived=0
-for m in "$dir"/${MUTANTS:-*}.patch; do
-	[ -f "$m" ] || die "no mutant matches '${MUTANTS:-*}' in $dir"
+for m in $chosen; do
+	m=$dir/$m
 	name=$(basename "$m" .patch)
 	modes=$(sed -n '/^diff /q; s/^Modes: //p' "$m")
 	modes=${modes:-hw_tags}

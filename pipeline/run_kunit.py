@@ -262,7 +262,7 @@ def main() -> int:
 		trees[name] = os.path.abspath(path)
 	try:
 		cells = matrix.parse(' '.join(trees), args.modes, args.variants,
-				     args.attempts, check_bases=False)
+				     args.attempts)
 	except matrix.MatrixError as e:
 		die(str(e))
 	if args.suite:

@@ -105,8 +105,14 @@ expect_error "KERNEL_SRC not a tree" "is not a kernel tree" mk KERNEL_SRC="$tmp"
 expect_error "merge of nothing" "RESULTS is empty" mk merge
 expect_error "summary of nothing" "no manifest.json" mk summary
 
+mkdir -p "$tmp/fake-tree/.git" && : >"$tmp/fake-tree/.git/vmalloc-skip-assembled"
+expect_error "the runner checks its settings with matrix.py" "MODES: unknown mode 'bogus'" \
+	/usr/bin/python3 pipeline/run_kunit.py --tree "6.12=$tmp/fake-tree" --out "$tmp/o" \
+	--results "$tmp/res" --modes bogus --variants default --attempts 1 --timeout 1 \
+	--known pipeline/known-failures.txt
+
 # --- Unit tests of the runner and of the results -------------------------
-for t in run_kunit_test results_test; do
+for t in run_kunit_test results_test semantics_test; do
 	check "$t" sh -c 'cd "$1/pipeline" && /usr/bin/python3 "$2.py" 2>"$3/$2.log" ||
 		{ cat "$3/$2.log"; false; }' - "$repo" "$t" "$tmp"
 done
@@ -307,6 +313,9 @@ kill -TERM "$pid"
 check "make mutants stops at once on a SIGTERM of its own" \
 	wait_for 5 sh -c '! kill -0 "$1" 2>/dev/null' - "$pid"
 check "and leaves no mutant in the tree" test -z "$(git -C "$t" status --porcelain)"
+expect_error "a MUTANTS glob that matches nothing" "no mutant matches '99-\*'" \
+	env MUTANTS_DIR="$tmp/mutants" RUN_KUNIT="$tmp/slow" MUTANTS="01-* 99-*" \
+	pipeline/mutants.sh 6.12 6.12 "$t" "$tmp/mbuild"
 
 pid=$(in_background env KERNEL_PY="$tmp/slow" pipeline/bisect.sh 6.12 "$t" "$tmp/bbuild" generic)
 wait_for 10 sh -c '! git -C "$1" symbolic-ref -q HEAD >/dev/null' - "$t" ||

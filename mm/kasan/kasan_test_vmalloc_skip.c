@@ -14,14 +14,15 @@
  * (kasan=off, kasan.vmalloc=off, kasan.mode=, init_on_alloc=, init_on_free=):
  *
  * - vmalloc_matrix crosses __vmalloc(), __vmalloc_node(),
- *   __vmalloc_node_range() and vmalloc_huge() with gfp masks, protections
- *   and sizes (vmalloc_matrix_cell_valid() says which combinations are left
+ *   __vmalloc_node_range(), vmalloc_huge() and kvmalloc() with gfp masks,
+ *   protections and sizes (vmalloc_matrix_cell_valid() says which combinations are left
  *   out and why). Every cell checks the pointer tag, the page tag of every
  *   page, the memory tag of every granule, zeroing against a control
  *   allocation that must see dirty memory, the tags of the vm_struct, of its
  *   pages[] array and of the vmap_area, whether an access to the in-page
  *   redzone is reported, and what the final free does to the memory tags;
- * - vrealloc_matrix shrinks and grows tagged and match-all allocations;
+ * - vrealloc_matrix shrinks and grows tagged and match-all allocations,
+ *   with the allocation's mask or another one;
  * - vmap_stack_match_all and vmap_stack_cache_reuse check kernel stacks, new
  *   and reused from the per-CPU stack cache of kernel/fork.c;
  * - kernel_page_tables_match_all checks kernel page tables.
@@ -76,8 +77,9 @@
  *   metadata   tagged | match-all | accessible | mismatch
  *   report     yes | no | n/a      (n/a: no in-page redzone to access)
  *   free       poisoned | kept | mixed | n/a
- *   mapping    pmd | cont | pages | n/a  (huge entry points: the page size
- *              vmalloc() mapped with; pages also when it fell back)
+ *   mapping    pmd | cont | pages | n/a  (huge entry points and kvmalloc():
+ *              the page size vmalloc() mapped with; pages also when it
+ *              fell back)
  * vrealloc_matrix prints ptr_tag, page_tags, mem_tags (which can also be
  * unchanged or changed), contents (kept | lost), moved (yes | no) and
  * report. The stack and page table cases print the keys documented with
@@ -100,6 +102,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/thread_info.h>
 #include <linux/vmalloc.h>
@@ -148,6 +151,7 @@ enum vmalloc_skip_via {
 	CELL_VIA_VMALLOC_NODE_RANGE,
 	CELL_VIA_VMALLOC_HUGE,
 	CELL_VIA_VMALLOC_NODE_RANGE_HUGE,
+	CELL_VIA_KVMALLOC,
 	NR_CELL_VIAS,
 };
 
@@ -155,7 +159,8 @@ static const struct vmalloc_skip_via_dim {
 	const char *name;
 	bool takes_prot;	/* crossed with every protection */
 	bool filters_gfp;	/* only takes VMALLOC_SKIP_FILTERED_GFP */
-	bool huge;		/* VM_ALLOW_HUGE_VMAP, the huge size only */
+	bool huge;		/* VM_ALLOW_HUGE_VMAP, the huge sizes only */
+	bool kv;		/* kvmalloc(), its size only */
 } vmalloc_skip_vias[NR_CELL_VIAS] = {
 	[CELL_VIA_VMALLOC] = {
 		.name = "__vmalloc", .filters_gfp = true,
@@ -171,6 +176,10 @@ static const struct vmalloc_skip_via_dim {
 	},
 	[CELL_VIA_VMALLOC_NODE_RANGE_HUGE] = {
 		.name = "__vmalloc_node_range+HUGE", .huge = true,
+	},
+	/* Falls back to vmalloc() with VM_ALLOW_HUGE_VMAP. */
+	[CELL_VIA_KVMALLOC] = {
+		.name = "kvmalloc", .kv = true,
 	},
 };
 
@@ -212,6 +221,7 @@ enum vmalloc_skip_size {
 	CELL_SIZE_PAGES_ARRAY,		/* pages[] no longer fits in a page */
 	CELL_SIZE_CONT,			/* huge: contiguous PTEs, if the arch has them */
 	CELL_SIZE_HUGE,			/* huge: one PMD mapping */
+	CELL_SIZE_KVMALLOC,		/* kvmalloc(): too large for kmalloc() */
 	NR_CELL_SIZES,
 };
 
@@ -235,8 +245,11 @@ static size_t vmalloc_skip_size(unsigned int size)
 		return (PAGE_SIZE / sizeof(struct page *) + 1) * PAGE_SIZE;
 	case CELL_SIZE_CONT:
 		return SZ_64K;
-	default:
+	case CELL_SIZE_HUGE:
 		return PMD_SIZE;
+	default:
+		/* kmalloc() fails at once, and kvmalloc() calls vmalloc(). */
+		return KMALLOC_MAX_SIZE + PAGE_SIZE;
 	}
 }
 
@@ -246,9 +259,15 @@ static bool vmalloc_skip_size_huge(unsigned int size)
 	return size == CELL_SIZE_CONT || size == CELL_SIZE_HUGE;
 }
 
+static bool vmalloc_skip_size_kv(unsigned int size)
+{
+	return size == CELL_SIZE_KVMALLOC;
+}
+
 static bool vmalloc_skip_size_big(unsigned int size)
 {
-	return size == CELL_SIZE_PAGES_ARRAY || size == CELL_SIZE_HUGE;
+	return size == CELL_SIZE_PAGES_ARRAY || size == CELL_SIZE_HUGE ||
+	       size == CELL_SIZE_KVMALLOC;
 }
 
 /*
@@ -277,6 +296,11 @@ static const struct vmalloc_skip_gfp_dim vmalloc_skip_gfps[] = {
 	{ GFP_HIGHUSER_MOVABLE | __GFP_ZERO, "HIGHUSER_MOVABLE|ZERO", false },
 	{ GFP_NOFS, "NOFS", false },
 	{ GFP_NOFS | __GFP_SKIP_KASAN, "NOFS|SKIP_KASAN", false },
+	/* Non-blocking masks, supported by vmalloc() since v6.19. */
+	{ GFP_NOWAIT | __GFP_SKIP_KASAN | __GFP_ZERO,
+	  "NOWAIT|SKIP_KASAN|ZERO", false },
+	{ GFP_ATOMIC | __GFP_ZERO, "ATOMIC|ZERO", false },
+	{ GFP_ATOMIC | __GFP_SKIP_KASAN, "ATOMIC|SKIP_KASAN", false },
 };
 
 /* One parameter of vmalloc_matrix: an index into every dimension. */
@@ -306,6 +330,8 @@ static bool vmalloc_matrix_cell_valid(const struct vmalloc_matrix_cell *cell)
 
 	/* The huge sizes and the huge entry points only go together. */
 	if (vmalloc_skip_size_huge(cell->size) != via->huge)
+		return false;
+	if (vmalloc_skip_size_kv(cell->size) != via->kv)
 		return false;
 
 	/* Keep the huge and big cells few: a QEMU guest may have 1 GiB. */
@@ -392,29 +418,56 @@ static const void *vmalloc_matrix_gen_params(const void *prev, char *desc)
 	return cell;
 }
 
-/* The dimensions of vrealloc_matrix: a mask and a resize. */
-static const struct vmalloc_skip_gfp_dim vrealloc_skip_gfps[] = {
-	{ .gfp = GFP_KERNEL, .name = "KERNEL" },
-	{ .gfp = GFP_KERNEL | __GFP_SKIP_KASAN, .name = "KERNEL|SKIP_KASAN" },
+/*
+ * The dimensions of vrealloc_matrix: the masks of the allocation and of the
+ * vrealloc() call, which may differ, and a resize.
+ */
+static const struct vrealloc_skip_gfp_dim {
+	gfp_t alloc;
+	gfp_t realloc;
+	const char *alloc_name;
+	const char *realloc_name;
+} vrealloc_skip_gfps[] = {
+	{ GFP_KERNEL, GFP_KERNEL, "KERNEL", "KERNEL" },
+	{ GFP_KERNEL | __GFP_SKIP_KASAN, GFP_KERNEL | __GFP_SKIP_KASAN,
+	  "KERNEL|SKIP_KASAN", "KERNEL|SKIP_KASAN" },
+	{ GFP_KERNEL, GFP_KERNEL | __GFP_SKIP_KASAN,
+	  "KERNEL", "KERNEL|SKIP_KASAN" },
+	{ GFP_KERNEL | __GFP_SKIP_KASAN, GFP_KERNEL,
+	  "KERNEL|SKIP_KASAN", "KERNEL" },
 };
 
 enum vrealloc_skip_op {
 	VREALLOC_SHRINK,		/* in place, inside the first page */
+	VREALLOC_SHRINK_PAGES,		/* in place, releasing whole pages */
 	VREALLOC_GROW_IN_PLACE,		/* into the rest of the first page */
 	VREALLOC_GROW_MOVE,		/* past the mapping: a new allocation */
 	NR_VREALLOC_OPS,
 };
 
+/* Sizes are whole pages plus bytes. */
 static const struct vrealloc_skip_op_dim {
 	const char *name;
+	size_t from_pages;
 	size_t from;
-	size_t to_pages;	/* whole pages added to @to */
+	size_t to_pages;
 	size_t to;
+	bool moves;		/* vrealloc() allocates anew, with its mask */
 } vrealloc_skip_ops[NR_VREALLOC_OPS] = {
-	[VREALLOC_SHRINK] = { "shrink", 2048, 0, 1000 },
-	[VREALLOC_GROW_IN_PLACE] = { "grow", 1000, 0, 2000 },
-	[VREALLOC_GROW_MOVE] = { "grow-move", 1000, 2, 1000 },
+	[VREALLOC_SHRINK] = { "shrink", 0, 2048, 0, 1000 },
+	/*
+	 * Since v6.19, vrealloc() unmaps and frees the pages past the new
+	 * end; before, it keeps them. Either way the first page stays.
+	 */
+	[VREALLOC_SHRINK_PAGES] = { "shrink-pages", 3, 100, 0, 1000 },
+	[VREALLOC_GROW_IN_PLACE] = { "grow", 0, 1000, 0, 2000 },
+	[VREALLOC_GROW_MOVE] = { "grow-move", 0, 1000, 2, 1000, true },
 };
+
+static size_t vrealloc_skip_from(const struct vrealloc_skip_op_dim *op)
+{
+	return op->from_pages * PAGE_SIZE + op->from;
+}
 
 static size_t vrealloc_skip_to(const struct vrealloc_skip_op_dim *op)
 {
@@ -456,9 +509,10 @@ static const void *vrealloc_matrix_gen_params(const void *prev, char *desc)
 
 	op = &vrealloc_skip_ops[cell->op];
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE,
-		 "gfp=%s op=%s from=%zu to=%zu via=vrealloc",
-		 vrealloc_skip_gfps[cell->gfp].name, op->name, op->from,
-		 vrealloc_skip_to(op));
+		 "gfp=%s realloc_gfp=%s op=%s from=%zu to=%zu via=vrealloc",
+		 vrealloc_skip_gfps[cell->gfp].alloc_name,
+		 vrealloc_skip_gfps[cell->gfp].realloc_name, op->name,
+		 vrealloc_skip_from(op), vrealloc_skip_to(op));
 	return cell;
 }
 
@@ -747,6 +801,8 @@ static void *vmalloc_skip_call(const struct vmalloc_matrix_cell *cell,
 					    VMALLOC_END, gfp, PAGE_KERNEL,
 					    VM_ALLOW_HUGE_VMAP, NUMA_NO_NODE,
 					    __builtin_return_address(0));
+	case CELL_VIA_KVMALLOC:
+		return kvmalloc(size, gfp);
 	}
 
 	return NULL;
@@ -1307,7 +1363,10 @@ static void expect_metadata_tagged(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, va);
 	KUNIT_EXPECT_PTR_EQ(test, va->vm, area);
 	KUNIT_EXPECT_PTR_EQ(test, area->addr, alloc->ptr);
-	KUNIT_ASSERT_EQ(test, (unsigned long)area->nr_pages, alloc->nr_pages);
+	/* A huge mapping rounds the area up, and vmalloc() maps all of it. */
+	KUNIT_ASSERT_EQ(test, (unsigned long)area->nr_pages,
+			get_vm_area_size(area) >> PAGE_SHIFT);
+	KUNIT_ASSERT_GE(test, (unsigned long)area->nr_pages, alloc->nr_pages);
 	for (i = 0; i < alloc->nr_pages; i++)
 		mismatched += area->pages[i] != alloc->pages[i];
 	KUNIT_EXPECT_EQ_MSG(test, mismatched, 0,
@@ -1506,9 +1565,10 @@ static void expect_mapping(struct kunit *test,
 			   const struct vmalloc_skip_alloc *alloc,
 			   struct vmalloc_skip_observed *obs)
 {
+	const struct vmalloc_skip_via_dim *via = &vmalloc_skip_vias[cell->via];
 	unsigned int want = 0, got = vmalloc_skip_page_order(alloc);
 
-	if (!vmalloc_skip_vias[cell->via].huge)
+	if (!via->huge && !via->kv)
 		return;
 
 	if (!IS_ENABLED(CONFIG_HAVE_ARCH_HUGE_VMALLOC))
@@ -1562,6 +1622,20 @@ static void vmalloc_matrix(struct kunit *test)
 }
 
 /* Memory tags of every granule of @page, to compare them later. */
+/*
+ * Stamps every granule of a match-all @page with VMALLOC_SKIP_FREE_STAMP, a
+ * tag that neither a retagging nor a poisoning writes, so that a change of
+ * the memory tags shows whatever the page's previous owner left.
+ */
+static void vmalloc_skip_stamp_page(struct page *page)
+{
+	u8 *start = vmalloc_skip_linear(page);
+	size_t i;
+
+	for (i = 0; i < PAGE_SIZE; i += KASAN_GRANULE_SIZE)
+		vmalloc_skip_set_mem_tag(start + i, VMALLOC_SKIP_FREE_STAMP);
+}
+
 static u8 *vmalloc_skip_snapshot_tags(struct kunit *test, struct page *page)
 {
 	u8 *start = vmalloc_skip_linear(page), *tags;
@@ -1576,8 +1650,8 @@ static u8 *vmalloc_skip_snapshot_tags(struct kunit *test, struct page *page)
 }
 
 /*
- * A shrink leaves a match-all allocation alone: its memory tags, whatever
- * they are, do not change.
+ * A resize in place leaves a match-all allocation alone: the memory tags of
+ * its first page, stamped before (vmalloc_skip_stamp_page()), do not change.
  */
 static void expect_mem_tags_unchanged(struct kunit *test,
 				      const struct vmalloc_skip_alloc *alloc,
@@ -1597,17 +1671,20 @@ static void expect_mem_tags_unchanged(struct kunit *test,
 }
 
 /*
- * vrealloc() keeps the contents, and in place keeps the pointer and its tag.
- * After a shrink, the released tail of a tagged allocation is poisoned with
- * 0xfe like any redzone (expect_mem_tags() checks the whole page) and an
- * access to it is reported; a match-all allocation is left alone.
+ * vrealloc() keeps the contents, and in place keeps the pointer and its tag,
+ * whatever mask it is called with: the allocation's mask decides the tags,
+ * unless vrealloc() allocates anew. After a shrink, the released tail of a
+ * tagged allocation is poisoned with 0xfe like any redzone (expect_mem_tags()
+ * checks the whole page) and an access to it is reported. A match-all
+ * allocation is left alone by a resize in place, a grow included.
  */
 static void vrealloc_matrix(struct kunit *test)
 {
 	const struct vrealloc_matrix_cell *cell = test->param_value;
 	const struct vrealloc_skip_op_dim *op = &vrealloc_skip_ops[cell->op];
-	gfp_t gfp = vrealloc_skip_gfps[cell->gfp].gfp;
-	size_t from = op->from, to = vrealloc_skip_to(op);
+	gfp_t gfp = vrealloc_skip_gfps[cell->gfp].alloc;
+	gfp_t realloc_gfp = vrealloc_skip_gfps[cell->gfp].realloc;
+	size_t from = vrealloc_skip_from(op), to = vrealloc_skip_to(op);
 	struct vmalloc_skip_observed obs = vmalloc_skip_unobserved;
 	struct vmalloc_skip_alloc *alloc;
 	struct vmalloc_skip_expect exp;
@@ -1615,21 +1692,23 @@ static void vrealloc_matrix(struct kunit *test)
 	void *old, *new;
 	size_t offset;
 
-	exp = vmalloc_skip_expected(gfp, PAGE_KERNEL, to);
+	exp = vmalloc_skip_expected(op->moves ? realloc_gfp : gfp, PAGE_KERNEL,
+				    to);
 
 	old = __vmalloc(from, gfp);
 	KUNIT_ASSERT_NOT_NULL(test, old);
 	vmalloc_skip_defer(test, vfree_action, old);
 	memset(old, VMALLOC_SKIP_DIRT, from);
 
-	if (cell->op == VREALLOC_SHRINK && kasan_hw_tags_enabled() &&
+	if (!op->moves && kasan_hw_tags_enabled() &&
 	    get_tag(old) == KASAN_TAG_KERNEL) {
 		struct page *page = vmalloc_to_page(kasan_reset_tag(old));
 
+		vmalloc_skip_stamp_page(page);
 		tags_before = vmalloc_skip_snapshot_tags(test, page);
 	}
 
-	new = vrealloc(old, to, gfp);
+	new = vrealloc(old, to, realloc_gfp);
 	KUNIT_ASSERT_NOT_NULL(test, new);
 	if (new != old) {
 		/* vrealloc() freed @old. */
@@ -1638,7 +1717,7 @@ static void vrealloc_matrix(struct kunit *test)
 	}
 	alloc = vmalloc_skip_track(test, new, to);
 
-	if (cell->op != VREALLOC_GROW_MOVE)
+	if (!op->moves)
 		KUNIT_EXPECT_PTR_EQ(test, new, old);
 
 	offset = vmalloc_skip_first_not(alloc, VMALLOC_SKIP_DIRT,
@@ -1718,32 +1797,34 @@ static void expect_stack(struct kunit *test, const struct vm_struct *vm,
 }
 
 /*
- * A new kthread's stack. Prints:
+ * New kthreads' stacks, one of them freshly vmalloc()ed: kernel/fork.c
+ * caches at most NR_CACHED_STACKS freed stacks per CPU, and all the kthreads
+ * are alive at once. The mask is kernel/fork.c's own (THREADINFO_GFP, or
+ * GFP_VMAP_STACK since v6.19, private to that file): the stacks' tags show
+ * what it did. Prints:
  *   observed: stack_page_tags=0xff|alloc|none|mixed
  */
 static void vmap_stack_match_all(struct kunit *test)
 {
+	unsigned int nr = VMALLOC_SKIP_STACK_CACHE_SLOTS * num_possible_cpus() + 1;
 	bool all_match_all = true, all_random = true;
-	struct task_struct *task;
-	struct vm_struct *vm;
+	unsigned int t;
 	unsigned long i;
 
 	if (!IS_ENABLED(CONFIG_VMAP_STACK))
 		kunit_skip(test, "Test requires CONFIG_VMAP_STACK=y");
 
-	if (IS_ENABLED(CONFIG_KASAN_HW_TAGS))
-		KUNIT_EXPECT_TRUE_MSG(test, THREADINFO_GFP & __GFP_SKIP_KASAN,
-				      "THREADINFO_GFP lacks __GFP_SKIP_KASAN");
+	for (t = 0; t < nr; t++) {
+		struct task_struct *task = vmalloc_skip_kthread(test);
+		struct vm_struct *vm = task_stack_vm_area(task);
 
-	task = vmalloc_skip_kthread(test);
-	vm = task_stack_vm_area(task);
-	expect_stack(test, vm, "new kthread");
+		expect_stack(test, vm, "new kthread");
+		for (i = 0; i < vm->nr_pages; i++) {
+			u8 tag = page_kasan_tag(vm->pages[i]);
 
-	for (i = 0; i < vm->nr_pages; i++) {
-		u8 tag = page_kasan_tag(vm->pages[i]);
-
-		all_match_all &= tag == KASAN_TAG_KERNEL;
-		all_random &= vmalloc_skip_tag_is(tag, TAG_RANDOM, tag);
+			all_match_all &= tag == KASAN_TAG_KERNEL;
+			all_random &= vmalloc_skip_tag_is(tag, TAG_RANDOM, tag);
+		}
 	}
 	kunit_info(test, "observed: stack_page_tags=%s\n",
 		   IS_ENABLED(CONFIG_KASAN_GENERIC) ? "none" :
@@ -1891,11 +1972,12 @@ static void vmalloc_skip_pte_free_kernel(void *pte)
 KUNIT_DEFINE_ACTION_WRAPPER(pagetable_free_action, pagetable_free,
 			    struct ptdesc *);
 
-static void expect_page_table_tag(struct kunit *test, u8 tag, const char *what)
+static void expect_page_table_tag(struct kunit *test, gfp_t gfp, u8 tag,
+				  const char *what)
 {
 	enum vmalloc_skip_tag want;
 
-	want = vmalloc_skip_page_alloc_tag(GFP_PGTABLE_KERNEL, PAGE_SIZE);
+	want = vmalloc_skip_page_alloc_tag(gfp, PAGE_SIZE);
 	if (want == TAG_NONE)
 		return;	/* the generic mode has no page tags */
 	KUNIT_EXPECT_TRUE_MSG(test, vmalloc_skip_tag_is(tag, want, tag),
@@ -1903,36 +1985,87 @@ static void expect_page_table_tag(struct kunit *test, u8 tag, const char *what)
 			      vmalloc_skip_tag_wanted[want]);
 }
 
+static void vmalloc_skip_pte_free(void *pte)
+{
+	pte_free(&init_mm, pte);
+}
+
+static void vmalloc_skip_pmd_free(void *pmd)
+{
+	pmd_free(&init_mm, pmd);
+}
+
+#if CONFIG_PGTABLE_LEVELS > 3
+static void vmalloc_skip_pud_free(void *pud)
+{
+	pud_free(&init_mm, pud);
+}
+#endif
+
 /*
- * Kernel page tables are allocated with GFP_PGTABLE_KERNEL, which carries
- * __GFP_SKIP_KASAN: with hardware tags their pages are match-all. Prints:
- *   observed: pte_page_tag=<tag> pagetable_page_tag=<tag>
+ * Page tables are allocated with GFP_PGTABLE_KERNEL, or GFP_PGTABLE_USER
+ * (the same plus __GFP_ACCOUNT) for a user address space, which carry
+ * __GFP_SKIP_KASAN: with hardware tags their pages are match-all, at every
+ * level. Prints:
+ *   observed: pte_page_tag=<tag> pagetable_page_tag=<tag> pmd_page_tag=<tag>
+ *             pud_page_tag=<tag>|n/a user_pte_page_tag=<tag>
  */
 static void kernel_page_tables_match_all(struct kunit *test)
 {
+	u8 pte_tag, table_tag, pmd_tag, user_tag;
+	char pud_tag[8] = "n/a";
 	struct ptdesc *ptdesc;
-	u8 pte_tag, table_tag;
+	pgtable_t user_pte;
+	pmd_t *pmd;
 	pte_t *pte;
-
-	if (IS_ENABLED(CONFIG_KASAN_HW_TAGS))
-		KUNIT_EXPECT_TRUE_MSG(test,
-				      GFP_PGTABLE_KERNEL & __GFP_SKIP_KASAN,
-				      "GFP_PGTABLE_KERNEL lacks __GFP_SKIP_KASAN");
 
 	pte = pte_alloc_one_kernel(&init_mm);
 	KUNIT_ASSERT_NOT_NULL(test, pte);
 	vmalloc_skip_defer(test, vmalloc_skip_pte_free_kernel, pte);
 	pte_tag = page_kasan_tag(virt_to_page(pte));
-	expect_page_table_tag(test, pte_tag, "pte_alloc_one_kernel()");
+	expect_page_table_tag(test, GFP_PGTABLE_KERNEL, pte_tag,
+			      "pte_alloc_one_kernel()");
 
 	ptdesc = pagetable_alloc(GFP_PGTABLE_KERNEL, 0);
 	KUNIT_ASSERT_NOT_NULL(test, ptdesc);
 	vmalloc_skip_defer(test, pagetable_free_action, ptdesc);
 	table_tag = page_kasan_tag(ptdesc_page(ptdesc));
-	expect_page_table_tag(test, table_tag, "pagetable_alloc()");
+	expect_page_table_tag(test, GFP_PGTABLE_KERNEL, table_tag,
+			      "pagetable_alloc()");
 
-	kunit_info(test, "observed: pte_page_tag=0x%02x pagetable_page_tag=0x%02x\n",
-		   pte_tag, table_tag);
+	pmd = pmd_alloc_one(&init_mm, 0);
+	KUNIT_ASSERT_NOT_NULL(test, pmd);
+	vmalloc_skip_defer(test, vmalloc_skip_pmd_free, pmd);
+	pmd_tag = page_kasan_tag(virt_to_page(pmd));
+	expect_page_table_tag(test, GFP_PGTABLE_KERNEL, pmd_tag,
+			      "pmd_alloc_one()");
+
+#if CONFIG_PGTABLE_LEVELS > 3
+	/* With LPA2, arm64 folds the PUD level at boot on CPUs without it. */
+	if (!mm_pud_folded(&init_mm)) {
+		pud_t *pud = pud_alloc_one(&init_mm, 0);
+		u8 tag;
+
+		KUNIT_ASSERT_NOT_NULL(test, pud);
+		vmalloc_skip_defer(test, vmalloc_skip_pud_free, pud);
+		tag = page_kasan_tag(virt_to_page(pud));
+		expect_page_table_tag(test, GFP_PGTABLE_KERNEL, tag,
+				      "pud_alloc_one()");
+		snprintf(pud_tag, sizeof(pud_tag), "0x%02x", tag);
+	}
+#endif
+
+	/* The mm only decides which mask: any mm but init_mm is a user's. */
+	user_pte = pte_alloc_one(&init_mm);
+	KUNIT_ASSERT_NOT_NULL(test, user_pte);
+	vmalloc_skip_defer(test, vmalloc_skip_pte_free, user_pte);
+	user_tag = page_kasan_tag(user_pte);
+	expect_page_table_tag(test, GFP_PGTABLE_USER, user_tag,
+			      "pte_alloc_one()");
+
+	kunit_info(test,
+		   "observed: pte_page_tag=0x%02x pagetable_page_tag=0x%02x pmd_page_tag=0x%02x pud_page_tag=%s user_pte_page_tag=0x%02x\n",
+		   pte_tag, table_tag, pmd_tag, pud_tag, user_tag);
 }
 
 /*
