@@ -221,6 +221,7 @@ enum vmalloc_skip_size {
 	CELL_SIZE_PAGES_ARRAY,		/* pages[] no longer fits in a page */
 	CELL_SIZE_CONT,			/* huge: contiguous PTEs, if the arch has them */
 	CELL_SIZE_HUGE,			/* huge: one PMD mapping */
+	CELL_SIZE_HUGE_AND_PAGE,	/* huge: rounded up to two PMDs */
 	CELL_SIZE_KVMALLOC,		/* kvmalloc(): too large for kmalloc() */
 	NR_CELL_SIZES,
 };
@@ -247,6 +248,8 @@ static size_t vmalloc_skip_size(unsigned int size)
 		return SZ_64K;
 	case CELL_SIZE_HUGE:
 		return PMD_SIZE;
+	case CELL_SIZE_HUGE_AND_PAGE:
+		return PMD_SIZE + PAGE_SIZE;
 	default:
 		/* kmalloc() fails at once, and kvmalloc() calls vmalloc(). */
 		return KMALLOC_MAX_SIZE + PAGE_SIZE;
@@ -256,7 +259,8 @@ static size_t vmalloc_skip_size(unsigned int size)
 /* Sizes for the huge entry points only, and sizes kept to few cells. */
 static bool vmalloc_skip_size_huge(unsigned int size)
 {
-	return size == CELL_SIZE_CONT || size == CELL_SIZE_HUGE;
+	return size == CELL_SIZE_CONT || size == CELL_SIZE_HUGE ||
+	       size == CELL_SIZE_HUGE_AND_PAGE;
 }
 
 static bool vmalloc_skip_size_kv(unsigned int size)
@@ -267,6 +271,7 @@ static bool vmalloc_skip_size_kv(unsigned int size)
 static bool vmalloc_skip_size_big(unsigned int size)
 {
 	return size == CELL_SIZE_PAGES_ARRAY || size == CELL_SIZE_HUGE ||
+	       size == CELL_SIZE_HUGE_AND_PAGE ||
 	       size == CELL_SIZE_KVMALLOC;
 }
 
