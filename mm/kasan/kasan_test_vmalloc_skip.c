@@ -360,9 +360,15 @@ static bool vmalloc_matrix_cell_valid(const struct vmalloc_matrix_cell *cell)
 	if (via->filters_gfp && (gfp->gfp & ~VMALLOC_SKIP_FILTERED_GFP))
 		return false;
 
-	/* With large pages, THREAD_SIZE may be PAGE_SIZE: keep one of them. */
+	/*
+	 * With large pages, THREAD_SIZE may be PAGE_SIZE: keep one of them.
+	 * Only sizes of the same entry points are duplicates: 513 pages are
+	 * also PMD_SIZE plus a page with 4 KiB pages.
+	 */
 	for (other = 0; other < cell->size; other++)
-		if (vmalloc_skip_size(other) == size)
+		if (vmalloc_skip_size(other) == size &&
+		    vmalloc_skip_size_huge(other) == via->huge &&
+		    vmalloc_skip_size_kv(other) == via->kv)
 			return false;
 
 	return true;
