@@ -19,7 +19,7 @@ from collections import Counter
 from typing import Dict
 
 import matrix
-from kernel import call_in_session, interrupt_on_signals
+from kernel import call_in_session, exit_interruptibly
 from results import load
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -74,9 +74,4 @@ def main() -> int:
 
 
 if __name__ == '__main__':
-	interrupt_on_signals()
-	try:
-		sys.exit(main())
-	except KeyboardInterrupt:
-		print(f'{os.path.basename(__file__)[:-3]}: interrupted', file=sys.stderr)
-		sys.exit(130)
+	exit_interruptibly(main, 'flake_check')

@@ -20,7 +20,7 @@ import signal
 import subprocess
 import sys
 import threading
-from typing import List, Optional, Set
+from typing import Callable, List, Optional, Set
 
 import matrix
 
@@ -100,6 +100,17 @@ def call_in_session(argv: List[str], **popen_args: object) -> int:
 	except BaseException:
 		_end_session(proc)
 		raise
+
+
+def exit_interruptibly(main: Callable[[], int], name: str) -> None:
+	"""sys.exit(main()) of a script that runs children: SIGTERM and SIGHUP
+	interrupt it like Ctrl-C, and an interrupt exits with 130."""
+	interrupt_on_signals()
+	try:
+		sys.exit(main())
+	except KeyboardInterrupt:
+		print(f'{name}: interrupted', file=sys.stderr)
+		sys.exit(130)
 
 
 def _interrupt(signum: int, _frame: object) -> None:

@@ -23,7 +23,7 @@ import sys
 from typing import Dict, List, Set, Tuple
 
 import matrix
-from kernel import call_in_session, interrupt_on_signals
+from kernel import call_in_session, exit_interruptibly
 from run_kunit import KUNIT_FAILED, leaf_cases, read_known
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -121,9 +121,4 @@ def main() -> int:
 
 
 if __name__ == '__main__':
-	interrupt_on_signals()
-	try:
-		sys.exit(main())
-	except KeyboardInterrupt:
-		print(f'{os.path.basename(__file__)[:-3]}: interrupted', file=sys.stderr)
-		sys.exit(130)
+	exit_interruptibly(main, 'known_pristine')
