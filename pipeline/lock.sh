@@ -6,9 +6,10 @@
 #
 # The lock is flock(1) on BUILD itself, taken on file descriptor 9, which
 # the command inherits: this script execs the command, so that a signal
-# to the make that called us (Ctrl-C, a CI cancel) reaches the command
-# itself, and the lock is held for as long as the command or anything it
-# leaves running in BUILD lives. BUILD/.lock-owner says who holds it; it
+# to this process or to its process group (Ctrl-C, a CI cancel) reaches
+# the command itself, and the lock is held for as long as the command or
+# anything it leaves running in BUILD lives. (GNU make does not pass a
+# SIGTERM sent to it alone on to us.) BUILD/.lock-owner says who holds it; it
 # is replaced whole (mv), so a waiting make never reads half a line.
 #
 # Usage: pipeline/lock.sh BUILD CMD...
