@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.join(HERE, '..', 'pipeline'))
 import matrix  # noqa: E402  (the run matrix)
 from gcda import capture  # noqa: E402
 from kernel import Kernel  # noqa: E402
-from results import load  # noqa: E402
+from results import last_boot_log, load  # noqa: E402
 
 
 def main() -> int:
@@ -59,7 +59,7 @@ def main() -> int:
 				      file=sys.stderr)
 				status = 1
 				continue
-			log = os.path.join(args.results, f"{cell.name}.{len(row['boots'])}.log")
+			log = last_boot_log(args.results, row)
 			kernel = Kernel(tree, name, cell.mode, args.out)
 			jobs.append((log, kernel.build_dir, os.path.join(covdir, 'gcda', cell.name),
 				     os.path.join(covdir, 'info', f'{cell.name}.info'), cell.name))

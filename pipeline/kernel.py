@@ -90,16 +90,25 @@ def _end_session(proc: subprocess.Popen) -> None:
 
 
 def call_in_session(argv: List[str], **popen_args: object) -> int:
-	"""subprocess.call() in a session of its own that an interrupt ends.
-
-	Make passes a SIGTERM to its recipe only: with interrupt_on_signals(),
-	it interrupts us here, and the child and all it started go too."""
-	proc = subprocess.Popen(argv, start_new_session=True, **popen_args)  # type: ignore[call-overload]
+	"""subprocess.call() in a session of its own, which stop_all() ends,
+	and so does an interrupt of the thread that waits for it (Ctrl-C, or
+	SIGTERM and SIGHUP with interrupt_on_signals()). A terminal's Ctrl-C
+	does not reach another session: kunit.py, QEMU and make are ended
+	here. Returns 130 without starting anything once stop_all() ran."""
+	with _running_lock:
+		if _stopping.is_set():
+			return 130
+		proc = subprocess.Popen(argv, start_new_session=True,  # type: ignore[call-overload]
+					**popen_args)
+		_running.add(proc)
 	try:
 		return proc.wait()
 	except BaseException:
 		_end_session(proc)
 		raise
+	finally:
+		with _running_lock:
+			_running.discard(proc)
 
 
 def exit_interruptibly(main: Callable[[], int], name: str) -> None:
@@ -164,30 +173,15 @@ class Kernel:
 	def kunit(self, argv: List[str], log: str) -> int:
 		"""Runs the tree's own kunit.py; its output goes to LOG.
 
-		In a session of its own, so that stop_all() can end it with
-		the QEMU it started (kunit.py does not pass SIGTERM on)."""
+		In a session of its own (call_in_session()), so that it ends
+		with the QEMU it started (kunit.py does not pass SIGTERM on)."""
 		cmd = [sys.executable, 'tools/testing/kunit/kunit.py'] + argv
 		env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
 		with open(log, 'w') as out:
 			out.write('$ ' + ' '.join(cmd) + '\n')
 			out.flush()
-			with _running_lock:
-				if _stopping.is_set():
-					return 130
-				proc = subprocess.Popen(cmd, cwd=self.tree, stdout=out,
-							stderr=subprocess.STDOUT, env=env,
-							start_new_session=True)
-				_running.add(proc)
-			try:
-				return proc.wait()
-			except BaseException:
-				# Interrupted in this thread: the session must
-				# not outlive us, whoever else is stopping it.
-				_end_session(proc)
-				raise
-			finally:
-				with _running_lock:
-					_running.discard(proc)
+			return call_in_session(cmd, cwd=self.tree, stdout=out,
+					       stderr=subprocess.STDOUT, env=env)
 
 	def build(self, log: str) -> bool:
 		os.makedirs(self.build_dir, exist_ok=True)

@@ -89,10 +89,6 @@ DEFAULT_VARIANTS: Tuple[str, ...] = tuple(v.name for v in VARIANTS)
 LOCAL_PREFIX = 'local-'
 
 
-def tree_name(base: str, local: bool = False) -> str:
-	return f'{LOCAL_PREFIX}{base}' if local else base
-
-
 def base_of(tree: str) -> str:
 	"""The base whose series a tree carries: 'local-7.3' -> '7.3'."""
 	return tree[len(LOCAL_PREFIX):] if tree.startswith(LOCAL_PREFIX) else tree
@@ -114,8 +110,9 @@ def known_bases() -> Tuple[str, ...]:
 class Cell:
 	"""One boot of one suite: (base, mode, variant, suite).
 
-	BASE is the tree's name (tree_name()), so that the cells of a
-	user's tree never mix with those of the Debian base."""
+	BASE is the tree's name (LOCAL_PREFIX and the base for a user's tree),
+	so that the cells of a user's tree never mix with those of the Debian
+	base."""
 	base: str
 	mode: str
 	variant: str
@@ -132,6 +129,20 @@ class Cell:
 	@property
 	def boot(self) -> Variant:
 		return VARIANT_BY_NAME[self.variant]
+
+	@classmethod
+	def from_name(cls, name: str) -> Optional['Cell']:
+		"""The cell NAME names, or None if it is no cell of this matrix.
+		Only the base may contain '-' (local-7.3)."""
+		parts = name.rsplit('-', 3)
+		if len(parts) != 4:
+			return None
+		cell = cls(*parts)
+		try:
+			cell.sort_key()
+		except ValueError:
+			return None
+		return cell
 
 	def sort_key(self) -> tuple:
 		return (self.base, MODES.index(self.mode),

@@ -119,6 +119,17 @@ class Run:
 	problems: List[str] = field(default_factory=list)
 
 
+def boot_stem(results: str, cell: matrix.Cell, n: int) -> str:
+	"""Where boot N of CELL keeps its files: STEM.json (kunit.py's JSON),
+	STEM.log (the kernel log) and STEM.kunit.log (kunit.py's output)."""
+	return os.path.join(results, f'{cell.name}.{n}')
+
+
+def last_boot_log(results: str, row: dict) -> str:
+	"""The kernel log of the last boot of a summary row's cell."""
+	return boot_stem(results, matrix.Cell(**row['cell']), len(row['boots'])) + '.log'
+
+
 def _read_json(path: str, run: Run) -> Any:
 	"""PATH's JSON, or None and a problem if it cannot be read."""
 	try:

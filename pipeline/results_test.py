@@ -155,10 +155,12 @@ class JunitTest(unittest.TestCase):
 class MatrixTest(unittest.TestCase):
 
 	def test_local_tree_carries_its_base(self) -> None:
-		tree = matrix.tree_name('7.3', local=True)
-		self.assertNotEqual(tree, '7.3')
-		self.assertEqual(matrix.Cell(tree, 'generic', 'default', 'kasan').series_base, '7.3')
+		tree = f'{matrix.LOCAL_PREFIX}7.3'
+		cell = matrix.Cell(tree, 'generic', 'default', 'kasan')
+		self.assertEqual(cell.series_base, '7.3')
 		self.assertEqual(matrix.base_of('7.3'), '7.3')
+		self.assertEqual(matrix.Cell.from_name(cell.name), cell)
+		self.assertIsNone(matrix.Cell.from_name('7.3-mte-default-kasan'))
 
 	def check(self, **kw: str) -> str:
 		args = dict(bases='7.3', modes='hw_tags', variants='default', attempts='3')

@@ -40,7 +40,7 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 import matrix
 from kernel import Kernel, interrupt_on_signals, stop_all, stopping
 from listfile import ListError, read_list
-from results import Manifest, write_cell
+from results import Manifest, boot_stem, write_cell
 
 KUNIT_FAILED = ('FAIL', 'ERROR')
 
@@ -154,7 +154,7 @@ class Runner:
 		"""Boot N of CELL; returns its JSON and log paths, kunit.py's status
 		and how long kunit.py exec took (once the boot had its CPUs)."""
 		res = self.args.results
-		stem = os.path.join(res, f'{cell.name}.{n}')
+		stem = boot_stem(res, cell, n)
 		json_out, log = f'{stem}.json', f'{stem}.log'
 		for p in (json_out, log):
 			if os.path.exists(p):

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import matrix
-from results import load
+from results import last_boot_log, load
 
 CASE = 'vmalloc_matrix'
 OBSERVED = re.compile(r'# (\w+): observed: (.*)$')
@@ -242,9 +242,8 @@ def apply_summary(group: Group) -> None:
 
 def read_group(results: str, group: Group) -> None:
 	"""The parameters of a group from the log of its cell's last boot."""
-	cell = matrix.Cell(**group.row['cell'])
 	boots = len(group.row.get('boots', []))
-	log = os.path.join(results, f'{cell.name}.{boots}.log')
+	log = last_boot_log(results, group.row)
 	if not boots or not os.path.exists(log):
 		group.note = f'no kernel log ({os.path.basename(log)})'
 	else:
@@ -260,15 +259,9 @@ def expected_cells(manifests: List[dict]) -> List[matrix.Cell]:
 	out = []
 	for m in manifests:
 		for name in m.get('cells', []):
-			parts = name.rsplit('-', 3)
-			if len(parts) != 4 or parts[3] != matrix.OUR_SUITE:
-				continue
-			cell = matrix.Cell(*parts)
-			try:
-				cell.sort_key()
-			except ValueError:
-				continue
-			out.append(cell)
+			cell = matrix.Cell.from_name(name)
+			if cell and cell.suite == matrix.OUR_SUITE:
+				out.append(cell)
 	return out
 
 

@@ -15,17 +15,18 @@
  *
  * - vmalloc_matrix crosses __vmalloc(), __vmalloc_node(),
  *   __vmalloc_node_range(), vmalloc_huge() and kvmalloc() with gfp masks,
- *   protections and sizes (vmalloc_matrix_cell_valid() says which combinations are left
- *   out and why). Every cell checks the pointer tag, the page tag of every
- *   page, the memory tag of every granule, zeroing against a control
- *   allocation that must see dirty memory, the tags of the vm_struct, of its
- *   pages[] array and of the vmap_area, whether an access to the in-page
- *   redzone is reported, and what the final free does to the memory tags;
+ *   protections and sizes (vmalloc_matrix_cell_valid() says which
+ *   combinations are left out and why). Every cell checks the pointer tag,
+ *   the page tag of every page, the memory tag of every granule, zeroing
+ *   against a control allocation that must see dirty memory, the tags of
+ *   the vm_struct, of its pages[] array and of the vmap_area, whether an
+ *   access to the in-page redzone is reported, what the final free does to
+ *   the memory tags, and for the huge entry points the mapping;
  * - vrealloc_matrix shrinks and grows tagged and match-all allocations,
  *   with the allocation's mask or another one;
  * - vmap_stack_match_all and vmap_stack_cache_reuse check kernel stacks, new
  *   and reused from the per-CPU stack cache of kernel/fork.c;
- * - kernel_page_tables_match_all checks kernel page tables.
+ * - kernel_page_tables_match_all checks page tables at every level.
  *
  * No expected value is written down per cell: vmalloc_skip_expected()
  * computes them from the predicates the kernel itself uses. It encodes this
@@ -1003,12 +1004,6 @@ struct vmalloc_skip_dirt {
 	unsigned long block_pages;
 };
 
-/*
- * Fills @alloc with dirt and frees it, so that the next allocation of the same
- * shape on this CPU gets dirty pages: freed pages go to the head of the lists
- * of their order. vmalloc() builds huge mappings from PMD-order blocks that
- * some kernels free page by page, so one such block is dirtied as well.
- */
 /* The order of the pages that map @alloc (huge mappings use high orders). */
 static unsigned int vmalloc_skip_page_order(const struct vmalloc_skip_alloc *alloc)
 {
@@ -1021,6 +1016,12 @@ static unsigned int vmalloc_skip_page_order(const struct vmalloc_skip_alloc *all
 #endif
 }
 
+/*
+ * Fills @alloc with dirt and frees it, so that the next allocation of the same
+ * shape on this CPU gets dirty pages: freed pages go to the head of the lists
+ * of their order. vmalloc() builds huge mappings from PMD-order blocks that
+ * some kernels free page by page, so one such block is dirtied as well.
+ */
 static void vmalloc_skip_dirty(struct kunit *test,
 			       struct vmalloc_skip_alloc *alloc, gfp_t gfp,
 			       struct vmalloc_skip_dirt *dirt)
@@ -1338,11 +1339,6 @@ static bool vmalloc_skip_object_ok(struct kunit *test, const void *object,
 }
 
 /*
- * The vm_struct, its pages[] array and the vmap_area are kmalloc()ed (or, for
- * a large pages[] array, vmalloc()ed) with the caller's reclaim flags only:
- * they are tagged whatever the caller asked for the data pages.
- */
-/*
  * Past a page, __vmalloc_area_node() vmalloc()s the pages[] array itself,
  * with the caller's mask masked by GFP_RECLAIM_MASK, which has no
  * __GFP_SKIP_KASAN: a PAGE_KERNEL allocation of GFP_KERNEL's kind, whatever
@@ -1364,6 +1360,11 @@ static bool expect_pages_array(struct kunit *test, struct vm_struct *area)
 	return failed || test->status != KUNIT_FAILURE;
 }
 
+/*
+ * The vm_struct, its pages[] array and the vmap_area are kmalloc()ed (or, for
+ * a large pages[] array, vmalloc()ed) with the caller's reclaim flags only:
+ * they are tagged whatever the caller asked for the data pages.
+ */
 static void expect_metadata_tagged(struct kunit *test,
 				   const struct vmalloc_skip_alloc *alloc,
 				   const struct vmalloc_skip_expect *exp,
@@ -1637,7 +1638,6 @@ static void vmalloc_matrix(struct kunit *test)
 	vmalloc_skip_print_observed(test, &obs);
 }
 
-/* Memory tags of every granule of @page, to compare them later. */
 /*
  * Stamps every granule of a match-all @page with VMALLOC_SKIP_FREE_STAMP, a
  * tag that neither a retagging nor a poisoning writes, so that a change of
@@ -1652,6 +1652,7 @@ static void vmalloc_skip_stamp_page(struct page *page)
 		vmalloc_skip_set_mem_tag(start + i, VMALLOC_SKIP_FREE_STAMP);
 }
 
+/* Memory tags of every granule of @page, to compare them later. */
 static u8 *vmalloc_skip_snapshot_tags(struct kunit *test, struct page *page)
 {
 	u8 *start = vmalloc_skip_linear(page), *tags;
