@@ -17,8 +17,7 @@ values in every column group, and a pair whose sizes all agree is one row
 ("all"). Splitting rows, rather than listing per-size values inside a
 cell, keeps one value per cell, which is what lets a cell be compared with
 the reference at a glance; most pairs need a few rows because a page-sized
-object has no in-page redzone (report=n/a) and one-page allocations of the
-software modes use the shadow scratch page (control=shadow-scratch). Sizes
+object has no in-page redzone (report=n/a). Sizes
 that no kernel ran together share a row as "A / B" (THREAD_SIZE is larger
 with the software modes), so each group shows its own size's values there.
 The entry points (via) of one size are collapsed: where they disagree, the
@@ -104,8 +103,6 @@ LEGEND: Tuple[Tuple[str, str, Tuple[Tuple[str, str], ...]], ...] = (
 		('init_on_alloc', 'init_on_alloc=1 zeroes every allocation: no control can see '
 		 'dirt, zeroed stands alone'),
 		('init_on_free', 'init_on_free=1 zeroes freed memory: likewise'),
-		('shadow-scratch', 'a one-page allocation of generic or sw_tags gets the zeroed '
-		 'shadow scratch page: likewise'),
 		('not-needed', 'the mask does not ask for zeroing: nothing to verify'))),
 	('metadata', 'the vm_struct, its pages[] array and the vmap_area', (
 		('tagged', 'random pointer tags and accessible: the tag-based modes'),

@@ -73,8 +73,7 @@
  *   page_tags  0xff | ptr | alloc | mixed | n/a
  *   mem_tags   ptr+redzone | page | unchecked | mismatch
  *   zeroed     yes | no
- *   control    dirty | clean | init_on_alloc | init_on_free |
- *              shadow-scratch | not-needed
+ *   control    dirty | clean | init_on_alloc | init_on_free | not-needed
  *   metadata   tagged | match-all | accessible | mismatch
  *   report     yes | no | n/a      (n/a: no in-page redzone to access)
  *   free       poisoned | kept | mixed | n/a
@@ -107,6 +106,7 @@
 #include <linux/string.h>
 #include <linux/thread_info.h>
 #include <linux/vmalloc.h>
+#include <trace/events/kmem.h>
 
 #include "kasan.h"
 #include "kasan_test.h"
@@ -629,7 +629,7 @@ static enum vmalloc_skip_tag vmalloc_skip_page_alloc_tag(gfp_t gfp,
  * for that with __GFP_ZERO, freeing it just before vmalloc() allocates. On
  * the pinned CPU that zeroed page is the first one an allocation from the
  * same free list, the unmovable one, gets: pages[0] is zero whatever was
- * asked.
+ * asked, unless vmalloc_skip_scratch_thief takes it first.
  */
 static bool vmalloc_skip_shadow_scratch(gfp_t gfp)
 {
@@ -662,8 +662,6 @@ static struct vmalloc_skip_expect vmalloc_skip_expected(gfp_t gfp,
 		exp.no_control = "init_on_alloc";
 	else if (want_init_on_free())
 		exp.no_control = "init_on_free";
-	else if (vmalloc_skip_shadow_scratch(gfp) && size <= PAGE_SIZE)
-		exp.no_control = "shadow-scratch";
 
 	if (IS_ENABLED(CONFIG_KASAN_HW_TAGS)) {
 		bool tagged = vm && normal && !skip;
@@ -825,17 +823,23 @@ static void *vmalloc_skip_call(const struct vmalloc_matrix_cell *cell,
 	return NULL;
 }
 
+/* Takes @ptr, returned by the entry point of @cell; vfree() is deferred. */
+static struct vmalloc_skip_alloc *
+vmalloc_skip_adopt(struct kunit *test, const struct vmalloc_matrix_cell *cell,
+		   gfp_t gfp, void *ptr)
+{
+	KUNIT_ASSERT_NOT_NULL_MSG(test, ptr, "allocation with %pGg failed",
+				  &gfp);
+	vmalloc_skip_defer(test, vfree_action, ptr);
+	return vmalloc_skip_track(test, ptr, vmalloc_skip_size(cell->size));
+}
+
 /* Allocates through the entry point of @cell; vfree() is deferred. */
 static struct vmalloc_skip_alloc *
 vmalloc_skip_alloc(struct kunit *test, const struct vmalloc_matrix_cell *cell,
 		   gfp_t gfp)
 {
-	void *ptr = vmalloc_skip_call(cell, gfp);
-
-	KUNIT_ASSERT_NOT_NULL_MSG(test, ptr, "allocation with %pGg failed",
-				  &gfp);
-	vmalloc_skip_defer(test, vfree_action, ptr);
-	return vmalloc_skip_track(test, ptr, vmalloc_skip_size(cell->size));
+	return vmalloc_skip_adopt(test, cell, gfp, vmalloc_skip_call(cell, gfp));
 }
 
 /* vfree() now instead of when the test ends. */
@@ -992,16 +996,27 @@ static void vmalloc_skip_pin_cpu(struct kunit *test)
 		kunit_info(test, "cannot pin the test to a CPU\n");
 }
 
+/*
+ * Pages filled with dirt and freed just before a one-page allocation that
+ * vmalloc_skip_scratch_thief watches: the shadow population takes some of
+ * them (the scratch page itself, a shadow page, a page table), the thief
+ * takes the page on top, and the allocation must still get one of them.
+ */
+#define VMALLOC_SKIP_SCRATCH_DIRT	4
+
 /**
  * struct vmalloc_skip_dirt - memory that was filled with dirt and freed
  * @alloc: the allocation that was filled and freed.
  * @block_pfn: first pfn of a page block filled and freed as well.
  * @block_pages: number of pages in that block, 0 if there is none.
+ * @pages: single pages filled and freed by vmalloc_skip_dirty_ahead(), NULL
+ *	where there is none. Only compared with, never accessed.
  */
 struct vmalloc_skip_dirt {
 	struct vmalloc_skip_alloc *alloc;
 	unsigned long block_pfn;
 	unsigned long block_pages;
+	struct page *pages[VMALLOC_SKIP_SCRATCH_DIRT];
 };
 
 /* The order of the pages that map @alloc (huge mappings use high orders). */
@@ -1035,8 +1050,8 @@ static void vmalloc_skip_dirty(struct kunit *test,
 		       PAGE_SIZE);
 	vmalloc_skip_release(test, alloc);
 
+	memset(dirt, 0, sizeof(*dirt));
 	dirt->alloc = alloc;
-	dirt->block_pages = 0;
 	/*
 	 * The pages of a huge mapping are freed as one block, which the buddy
 	 * allocator may merge, so the next allocation of that order need not
@@ -1056,21 +1071,124 @@ static void vmalloc_skip_dirty(struct kunit *test,
 }
 
 /*
- * The first page that can show whether an allocation with @gfp was zeroed:
- * not the zeroed scratch page of vmalloc_skip_shadow_scratch().
+ * Fills VMALLOC_SKIP_SCRATCH_DIRT single pages of @gfp's free list with dirt
+ * and frees them, on top of what is already there.
  */
-static unsigned long vmalloc_skip_first_witness(gfp_t gfp)
+static void vmalloc_skip_dirty_ahead(struct vmalloc_skip_dirt *dirt, gfp_t gfp)
 {
-	return vmalloc_skip_shadow_scratch(gfp) ? 1 : 0;
+	unsigned int i;
+
+	for (i = 0; i < VMALLOC_SKIP_SCRATCH_DIRT; i++) {
+		dirt->pages[i] = alloc_page(gfp | __GFP_NOWARN);
+		if (dirt->pages[i])
+			memset(vmalloc_skip_linear(dirt->pages[i]),
+			       VMALLOC_SKIP_DIRT, PAGE_SIZE);
+	}
+	for (i = 0; i < VMALLOC_SKIP_SCRATCH_DIRT; i++)
+		if (dirt->pages[i])
+			__free_page(dirt->pages[i]);
+}
+
+/**
+ * struct vmalloc_skip_scratch_thief - takes the shadow scratch page away
+ * @task: the task whose vmalloc() is watched, NULL while none is.
+ * @array_size: size of the pages[] array of the watched allocation.
+ * @fired: the watched pages[] array was allocated.
+ * @nr_taken: number of pages in @taken.
+ * @taken: the pages taken, for the test to free.
+ *
+ * vmalloc() kmalloc()s the pages[] array of an area after the shadow of the
+ * area is populated and before it allocates the pages, so the kmalloc
+ * tracepoint fires in between, on the allocating CPU. From there the thief
+ * takes the pages that the shadow population left on top of the free list:
+ * the zeroed scratch page of vmalloc_skip_shadow_scratch() and the shadow
+ * pages it did not need, which 7.3 fills with KASAN_VMALLOC_INVALID. It puts
+ * back the first page that holds nothing but dirt: vmalloc() gets that one.
+ */
+struct vmalloc_skip_scratch_thief {
+	struct task_struct *task;
+	size_t array_size;
+	bool fired;
+	unsigned int nr_taken;
+	struct page *taken[VMALLOC_SKIP_SCRATCH_DIRT];
+};
+
+static struct vmalloc_skip_scratch_thief vmalloc_skip_thief;
+
+/* Probe of the kmalloc tracepoint; preemption is disabled. */
+static void vmalloc_skip_take_scratch(void *data, unsigned long call_site,
+				      const void *ptr, size_t bytes_req,
+				      size_t bytes_alloc, gfp_t gfp, int node)
+{
+	struct vmalloc_skip_scratch_thief *thief = data;
+	struct page *page;
+
+	if (READ_ONCE(thief->task) != current || thief->fired ||
+	    bytes_req != thief->array_size)
+		return;
+
+	thief->fired = true;
+	while (thief->nr_taken < ARRAY_SIZE(thief->taken)) {
+		page = alloc_page(GFP_NOWAIT | __GFP_NOWARN);
+		if (!page)
+			return;
+		if (!memchr_inv(vmalloc_skip_linear(page), VMALLOC_SKIP_DIRT,
+				PAGE_SIZE)) {
+			__free_page(page);
+			return;
+		}
+		thief->taken[thief->nr_taken++] = page;
+	}
+}
+
+/*
+ * vmalloc_skip_alloc() for a one-page allocation of generic or sw_tags KASAN,
+ * whose zeroing the shadow scratch page would hide: pages with dirt are freed
+ * first and the pages above them are taken away while vmalloc() runs, so that
+ * the allocation gets a dirty page.
+ */
+static struct vmalloc_skip_alloc *
+vmalloc_skip_alloc_past_scratch(struct kunit *test,
+				const struct vmalloc_matrix_cell *cell,
+				gfp_t gfp, struct vmalloc_skip_dirt *dirt)
+{
+	struct vmalloc_skip_scratch_thief *thief = &vmalloc_skip_thief;
+	bool fired;
+	void *ptr;
+
+	vmalloc_skip_dirty_ahead(dirt, gfp & ~__GFP_ZERO);
+	thief->array_size = sizeof(struct page *);
+	thief->fired = false;
+	WRITE_ONCE(thief->task, current);
+	ptr = vmalloc_skip_call(cell, gfp);
+	WRITE_ONCE(thief->task, NULL);
+	fired = thief->fired;
+	while (thief->nr_taken)
+		__free_page(thief->taken[--thief->nr_taken]);
+
+	KUNIT_EXPECT_TRUE_MSG(test, fired,
+			      "vmalloc() kmalloc()ed no pages[] array: the scratch page was not taken");
+	return vmalloc_skip_adopt(test, cell, gfp, ptr);
+}
+
+/*
+ * The first page of @alloc that can show whether an allocation with @gfp was
+ * zeroed: not the zeroed scratch page of vmalloc_skip_shadow_scratch(), which
+ * only a one-page allocation has taken away (vmalloc_skip_alloc_past_scratch()).
+ */
+static unsigned long vmalloc_skip_first_witness(const struct vmalloc_skip_alloc *alloc,
+						gfp_t gfp)
+{
+	return vmalloc_skip_shadow_scratch(gfp) && alloc->nr_pages > 1 ? 1 : 0;
 }
 
 /* Number of pages whose share of the object holds nothing but dirt. */
 static unsigned long vmalloc_skip_dirty_pages(const struct vmalloc_skip_alloc *alloc,
 					      gfp_t gfp)
 {
-	unsigned long i, dirty = 0;
+	unsigned long i = vmalloc_skip_first_witness(alloc, gfp), dirty = 0;
 
-	for (i = vmalloc_skip_first_witness(gfp); i < alloc->nr_pages; i++)
+	for (; i < alloc->nr_pages; i++)
 		if (!memchr_inv(vmalloc_skip_linear(alloc->pages[i]),
 				VMALLOC_SKIP_DIRT,
 				vmalloc_skip_bytes_in_page(alloc, i)))
@@ -1084,21 +1202,19 @@ static unsigned long vmalloc_skip_reused(const struct vmalloc_skip_alloc *alloc,
 					 const struct vmalloc_skip_dirt *dirt,
 					 gfp_t gfp)
 {
-	unsigned long i, j, reused = 0;
+	unsigned long i = vmalloc_skip_first_witness(alloc, gfp), j, reused = 0;
 
-	for (i = vmalloc_skip_first_witness(gfp); i < alloc->nr_pages; i++) {
+	for (; i < alloc->nr_pages; i++) {
 		struct page *page = alloc->pages[i];
+		bool found = false;
 
-		if (page_to_pfn(page) - dirt->block_pfn < dirt->block_pages) {
-			reused++;
-			continue;
-		}
-		for (j = 0; j < dirt->alloc->nr_pages; j++) {
-			if (dirt->alloc->pages[j] == page) {
-				reused++;
-				break;
-			}
-		}
+		if (page_to_pfn(page) - dirt->block_pfn < dirt->block_pages)
+			found = true;
+		for (j = 0; !found && j < dirt->alloc->nr_pages; j++)
+			found = dirt->alloc->pages[j] == page;
+		for (j = 0; !found && j < VMALLOC_SKIP_SCRATCH_DIRT; j++)
+			found = dirt->pages[j] == page;
+		reused += found;
 	}
 
 	return reused;
@@ -1116,10 +1232,12 @@ static unsigned long vmalloc_skip_reused(const struct vmalloc_skip_alloc *alloc,
  * allocation was zeroed. If the control or the reuse fails after
  * VMALLOC_SKIP_ZERO_ATTEMPTS rounds, the cell fails.
  *
+ * A one-page allocation of generic or sw_tags KASAN would get the zeroed
+ * shadow scratch page: both allocations go past it.
+ *
  * With init_on_alloc=1 every allocation is zeroed and with init_on_free=1
- * freed memory is zeroed, and a one-page allocation of generic or sw_tags
- * KASAN always gets the zeroed shadow scratch page: no control can see dirt,
- * the zeroing assertion stands alone and the diagnostic line says why.
+ * freed memory is zeroed: no control can see dirt, the zeroing assertion
+ * stands alone and the diagnostic line says why.
  */
 static struct vmalloc_skip_alloc *
 expect_zeroed(struct kunit *test, const struct vmalloc_matrix_cell *cell,
@@ -1129,6 +1247,8 @@ expect_zeroed(struct kunit *test, const struct vmalloc_matrix_cell *cell,
 	gfp_t gfp = vmalloc_skip_gfps[cell->gfp].gfp;
 	gfp_t control_gfp = gfp & ~__GFP_ZERO;
 	bool verify = exp->zeroed && !exp->no_control;
+	bool past_scratch = verify && vmalloc_skip_shadow_scratch(gfp) &&
+			    vmalloc_skip_size(cell->size) <= PAGE_SIZE;
 	unsigned long dirty = 0, reused = 0;
 	struct vmalloc_skip_alloc *alloc;
 	struct vmalloc_skip_dirt dirt;
@@ -1145,14 +1265,20 @@ expect_zeroed(struct kunit *test, const struct vmalloc_matrix_cell *cell,
 		if (verify) {
 			struct vmalloc_skip_alloc *control;
 
-			control = vmalloc_skip_alloc(test, cell, control_gfp);
+			control = past_scratch ?
+				vmalloc_skip_alloc_past_scratch(test, cell,
+								control_gfp,
+								&dirt) :
+				vmalloc_skip_alloc(test, cell, control_gfp);
 			dirty = vmalloc_skip_dirty_pages(control, control_gfp);
 			vmalloc_skip_dirty(test, control, control_gfp, &dirt);
 			if (!dirty && !last)
 				continue;
 		}
 
-		alloc = vmalloc_skip_alloc(test, cell, gfp);
+		alloc = past_scratch ?
+			vmalloc_skip_alloc_past_scratch(test, cell, gfp, &dirt) :
+			vmalloc_skip_alloc(test, cell, gfp);
 		if (!verify)
 			break;
 		reused = vmalloc_skip_reused(alloc, &dirt, gfp);
@@ -2189,10 +2315,16 @@ static int vmalloc_skip_suite_init(struct kunit_suite *suite)
 			   IS_ENABLED(CONFIG_KASAN_SW_TAGS) ? "sw_tags" :
 			   "generic";
 
+	int err;
+
 	/*
 	 * Unlike the kasan suite, run when KASAN is disabled at boot too:
 	 * what vmalloc() does then is asserted like everything else.
 	 */
+	err = register_trace_kmalloc(vmalloc_skip_take_scratch,
+				     &vmalloc_skip_thief);
+	if (err)
+		return err;
 	kasan_test_start_report_probe();
 
 	pr_info("mode=%s kasan=%s vmalloc=%s fault=%s init_on_alloc=%d init_on_free=%d cpus=%u\n",
@@ -2207,6 +2339,8 @@ static int vmalloc_skip_suite_init(struct kunit_suite *suite)
 static void vmalloc_skip_suite_exit(struct kunit_suite *suite)
 {
 	kasan_test_stop_report_probe();
+	unregister_trace_kmalloc(vmalloc_skip_take_scratch, &vmalloc_skip_thief);
+	tracepoint_synchronize_unregister();
 }
 
 static void vmalloc_skip_test_exit(struct kunit *test)
