@@ -79,7 +79,8 @@
  *   free       poisoned | kept | mixed | n/a
  *   mapping    pmd | cont | pages | n/a  (huge entry points and kvmalloc():
  *              the page size vmalloc() mapped with; pages also when it
- *              fell back)
+ *              fell back, which fails unless the blocks it needed cannot
+ *              be allocated right after)
  * vrealloc_matrix prints ptr_tag, page_tags, mem_tags (which can also be
  * unchanged or changed), contents (kept | lost), moved (yes | no) and
  * report. The stack and page table cases print the keys documented with
@@ -1703,17 +1704,47 @@ static void expect_final_free(struct kunit *test,
  * PTEs on arm64 since 6.13). When no such page is free, it falls back to
  * base pages, which is allowed and shown.
  */
+/*
+ * Whether the blocks of order @order that a huge mapping of @size needs can be
+ * allocated with @gfp now. vmalloc() tries harder (it may reclaim), so when
+ * they can, nothing forced it to fall back to base pages just before.
+ */
+static bool vmalloc_skip_blocks_free(gfp_t gfp, unsigned int order,
+				     size_t size)
+{
+	unsigned long nr = DIV_ROUND_UP(size, PAGE_SIZE << order), i;
+	struct page *block, *next;
+	LIST_HEAD(blocks);
+	bool all = true;
+
+	gfp = (gfp & ~__GFP_ZERO) | __GFP_NOWARN | __GFP_NORETRY;
+	for (i = 0; i < nr && all; i++) {
+		block = alloc_pages(gfp, order);
+		if (block)
+			list_add(&block->lru, &blocks);
+		all = block;
+	}
+	list_for_each_entry_safe(block, next, &blocks, lru) {
+		list_del(&block->lru);
+		__free_pages(block, order);
+	}
+
+	return all;
+}
+
 static void expect_mapping(struct kunit *test,
 			   const struct vmalloc_matrix_cell *cell,
 			   const struct vmalloc_skip_alloc *alloc,
 			   struct vmalloc_skip_observed *obs)
 {
 	const struct vmalloc_skip_via_dim *via = &vmalloc_skip_vias[cell->via];
+	gfp_t gfp = vmalloc_skip_gfps[cell->gfp].gfp;
 	unsigned int want = 0, got = vmalloc_skip_page_order(alloc);
 
 	if (!via->huge && !via->kv)
 		return;
 
+	/* As __vmalloc_node_range() decides, boot with nohugevmalloc aside. */
 	if (!IS_ENABLED(CONFIG_HAVE_ARCH_HUGE_VMALLOC))
 		want = 0;
 	else if (arch_vmap_pmd_supported(PAGE_KERNEL) && alloc->size >= PMD_SIZE)
@@ -1722,11 +1753,19 @@ static void expect_mapping(struct kunit *test,
 		want = arch_vmap_pte_supported_shift(alloc->size) - PAGE_SHIFT;
 
 	obs->mapping = got == PMD_SHIFT - PAGE_SHIFT ? "pmd" : got ? "cont" : "pages";
-	KUNIT_EXPECT_TRUE_MSG(test, got == want || !got,
-			      "mapped with order-%u pages, expected order %u (or 0 as a fallback)",
-			      got, want);
-	if (want && !got)
-		kunit_info(test, "fell back to base pages\n");
+	if (got == want)
+		return;
+	KUNIT_EXPECT_EQ_MSG(test, got, 0,
+			    "mapped with order-%u pages, expected order %u (or 0 as a fallback)",
+			    got, want);
+	/* Base pages are a fallback only when no block was free. */
+	if (!got && vmalloc_skip_blocks_free(gfp, want, alloc->size))
+		KUNIT_FAIL(test,
+			   "mapped with base pages, but the order-%u blocks for %zu bytes can be allocated",
+			   want, alloc->size);
+	else if (!got)
+		kunit_info(test, "fell back to base pages: no free order-%u block\n",
+			   want);
 }
 
 static void vmalloc_skip_print_observed(struct kunit *test,
