@@ -118,6 +118,9 @@
 /* Huge cells allocate PMD_SIZE a few times: only for small PMDs. */
 #define VMALLOC_SKIP_HUGE_MAX		SZ_32M
 
+/* Pages of a kvmalloc() that must fall back to vmalloc(). */
+#define VMALLOC_SKIP_KV_PAGES		(KMALLOC_MAX_SIZE / PAGE_SIZE + 1)
+
 /*
  * The memory tag stamped on pages before their final free (see
  * expect_final_free()): neither match-all nor the tag that poisoning writes.
@@ -459,6 +462,8 @@ enum vrealloc_skip_op {
 	VREALLOC_SHRINK_PAGES,		/* in place, releasing whole pages */
 	VREALLOC_GROW_IN_PLACE,		/* into the rest of the first page */
 	VREALLOC_GROW_MOVE,		/* past the mapping: a new allocation */
+	KVREALLOC_GROW,			/* kvmalloc()ed, in place */
+	KVREALLOC_FROM_KMALLOC,		/* kmalloc()ed, to kvmalloc()'s vmalloc() */
 	NR_VREALLOC_OPS,
 };
 
@@ -470,6 +475,7 @@ static const struct vrealloc_skip_op_dim {
 	size_t to_pages;
 	size_t to;
 	bool moves;		/* vrealloc() allocates anew, with its mask */
+	bool kv;		/* kvmalloc() and kvrealloc(), PAGE_KERNEL only */
 } vrealloc_skip_ops[NR_VREALLOC_OPS] = {
 	[VREALLOC_SHRINK] = { "shrink", 0, 2048, 0, 1000 },
 	/*
@@ -479,6 +485,16 @@ static const struct vrealloc_skip_op_dim {
 	[VREALLOC_SHRINK_PAGES] = { "shrink-pages", 3, 100, 0, 1000 },
 	[VREALLOC_GROW_IN_PLACE] = { "grow", 0, 1000, 0, 2000 },
 	[VREALLOC_GROW_MOVE] = { "grow-move", 0, 1000, 2, 1000, true },
+	/*
+	 * kvrealloc() of a vmalloc() address is vrealloc(): here of the
+	 * VM_ALLOW_HUGE_VMAP area of kvmalloc()'s fallback, inside its last
+	 * page so that it stays in place with or without a huge mapping.
+	 */
+	[KVREALLOC_GROW] = { "kv-grow", VMALLOC_SKIP_KV_PAGES, 100,
+			     VMALLOC_SKIP_KV_PAGES, 2000, false, true },
+	/* krealloc() cannot grow past KMALLOC_MAX_SIZE: kvmalloc() then. */
+	[KVREALLOC_FROM_KMALLOC] = { "kv-from-kmalloc", 0, 1000,
+				     VMALLOC_SKIP_KV_PAGES, 100, true, true },
 };
 
 static size_t vrealloc_skip_from(const struct vrealloc_skip_op_dim *op)
@@ -498,6 +514,7 @@ struct vrealloc_matrix_cell {
 
 static struct vrealloc_matrix_cell
 vrealloc_matrix_cells[ARRAY_SIZE(vrealloc_skip_gfps) * NR_VREALLOC_OPS];
+static unsigned int vrealloc_matrix_nr_cells;
 
 #ifdef KUNIT_CASE_PARAM_WITH_INIT
 static const void *vrealloc_matrix_gen_params(struct kunit *test,
@@ -513,24 +530,31 @@ static const void *vrealloc_matrix_gen_params(const void *prev, char *desc)
 
 	if (!cell) {
 		for (gfp = 0; gfp < ARRAY_SIZE(vrealloc_skip_gfps); gfp++)
-			for (opi = 0; opi < NR_VREALLOC_OPS; opi++)
+			for (opi = 0; opi < NR_VREALLOC_OPS; opi++) {
+				/* kvmalloc() maps PAGE_KERNEL only. */
+				if (vrealloc_skip_ops[opi].kv &&
+				    vrealloc_skip_gfps[gfp].prot != CELL_PROT_KERNEL)
+					continue;
 				vrealloc_matrix_cells[nr++] =
 					(struct vrealloc_matrix_cell){ gfp, opi };
+			}
+		vrealloc_matrix_nr_cells = nr;
 		cell = vrealloc_matrix_cells;
 	} else {
 		cell++;
 	}
 
-	if (cell == vrealloc_matrix_cells + ARRAY_SIZE(vrealloc_matrix_cells))
+	if (cell == vrealloc_matrix_cells + vrealloc_matrix_nr_cells)
 		return NULL;
 
 	op = &vrealloc_skip_ops[cell->op];
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE,
-		 "gfp=%s realloc_gfp=%s prot=%s op=%s from=%zu to=%zu via=vrealloc",
+		 "gfp=%s realloc_gfp=%s prot=%s op=%s from=%zu to=%zu via=%s",
 		 vrealloc_skip_gfps[cell->gfp].alloc_name,
 		 vrealloc_skip_gfps[cell->gfp].realloc_name,
 		 vmalloc_skip_prot_names[vrealloc_skip_gfps[cell->gfp].prot],
-		 op->name, vrealloc_skip_from(op), vrealloc_skip_to(op));
+		 op->name, vrealloc_skip_from(op), vrealloc_skip_to(op),
+		 op->kv ? "kvrealloc" : "vrealloc");
 	return cell;
 }
 
@@ -761,6 +785,7 @@ struct vmalloc_skip_alloc {
 };
 
 KUNIT_DEFINE_ACTION_WRAPPER(vfree_action, vfree, const void *);
+KUNIT_DEFINE_ACTION_WRAPPER(kvfree_action, kvfree, const void *);
 
 /* kunit_add_action_or_reset() that ends the test if it fails. */
 static void vmalloc_skip_defer(struct kunit *test, kunit_action_t *action,
@@ -1880,11 +1905,17 @@ static void vrealloc_matrix(struct kunit *test)
 	exp = vmalloc_skip_expected(op->moves ? dim->realloc : dim->alloc,
 				    new_prot, to);
 
-	old = __vmalloc_node_range(from, 1, VMALLOC_START, VMALLOC_END,
-				   dim->alloc, prot, 0, NUMA_NO_NODE,
-				   __builtin_return_address(0));
+	if (op->kv)
+		old = kvmalloc(from, dim->alloc);
+	else
+		old = __vmalloc_node_range(from, 1, VMALLOC_START, VMALLOC_END,
+					   dim->alloc, prot, 0, NUMA_NO_NODE,
+					   __builtin_return_address(0));
 	KUNIT_ASSERT_NOT_NULL(test, old);
-	vmalloc_skip_defer(test, vfree_action, old);
+	/* kvmalloc() took the path the op is named for. */
+	if (op->kv)
+		KUNIT_ASSERT_EQ(test, is_vmalloc_addr(old), op->from_pages > 0);
+	vmalloc_skip_defer(test, kvfree_action, old);
 	memset(old, VMALLOC_SKIP_DIRT, from);
 
 	if (!op->moves && kasan_hw_tags_enabled() &&
@@ -1895,12 +1926,14 @@ static void vrealloc_matrix(struct kunit *test)
 		tags_before = vmalloc_skip_snapshot_tags(test, page);
 	}
 
-	new = vrealloc(old, to, dim->realloc);
+	new = op->kv ? kvrealloc(old, to, dim->realloc) :
+		       vrealloc(old, to, dim->realloc);
 	KUNIT_ASSERT_NOT_NULL(test, new);
+	KUNIT_ASSERT_TRUE(test, is_vmalloc_addr(new));
 	if (new != old) {
 		/* vrealloc() freed @old. */
-		kunit_remove_action(test, vfree_action, old);
-		vmalloc_skip_defer(test, vfree_action, new);
+		kunit_remove_action(test, kvfree_action, old);
+		vmalloc_skip_defer(test, kvfree_action, new);
 	}
 	alloc = vmalloc_skip_track(test, new, to);
 
