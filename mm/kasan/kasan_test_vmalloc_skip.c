@@ -22,8 +22,9 @@
  *   the vm_struct, of its pages[] array and of the vmap_area, whether an
  *   access to the in-page redzone is reported, what the final free does to
  *   the memory tags, and for the huge entry points the mapping;
- * - vrealloc_matrix shrinks and grows tagged and match-all allocations,
- *   with the allocation's mask or another one;
+ * - vrealloc_matrix shrinks and grows tagged and match-all allocations
+ *   through vrealloc() and kvrealloc(), with the allocation's mask or
+ *   another one;
  * - vmap_stack_match_all and vmap_stack_cache_reuse check kernel stacks, new
  *   and reused from the per-CPU stack cache of kernel/fork.c;
  * - kernel_page_tables_match_all checks page tables at every level.
