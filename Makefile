@@ -89,13 +89,13 @@ trees := $(foreach b,$(BASES),--tree "$(call tree_name,$(b))=$(BUILD)/tree/$(cal
 matrix_args := --modes "$(MODES)" --variants "$(VARIANTS)"
 
 .PHONY: all test setup fetch prepare assemble-if-stale kunit run summary merge \
-	selftest series checkpatch mutants bisect coverage bench known-check \
+	selftest series checkpatch mutants mutants-check bisect coverage bench known-check \
 	flake-check clean distclean
 
 all: setup assemble-if-stale run
 
 # CI's closing line is "N passed, N failed, N skipped" (see pipeline/summary.py).
-test: setup selftest checkpatch
+test: setup selftest checkpatch mutants-check
 	@$(MAKE) -s run SUMMARY_ARGS=--ci
 
 setup:
@@ -171,6 +171,14 @@ checkpatch: assemble-if-stale
 			"$$base" "$(BUILD)/series/$$base" && \
 		pipeline/checkpatch.sh "$(BUILD)/tree/$(call tree_name,$$base)" \
 			"$(BUILD)/series/$$base" || exit 1; \
+	done
+
+# Cheap, so part of make test: every mutant still applies to the series, which
+# a change of a patch can break without anything else noticing.
+mutants-check: assemble-if-stale
+	@for base in $(BASES); do \
+		MUTANTS_CHECK=1 pipeline/mutants.sh "$$base" "$(call tree_name,$$base)" \
+			"$(BUILD)/tree/$(call tree_name,$$base)" "$(BUILD)" || exit 1; \
 	done
 
 # Slow (an incremental build per mutant and mode), so not part of make test.
