@@ -61,7 +61,7 @@ if [ "${MUTANTS_CHECK:-}" = 1 ]; then
 		git -C "$tree" apply --check "$dir/$m" 2>/dev/null ||
 			die "$(basename "$m" .patch) does not apply to $tree"
 	done
-	echo "mutants: the $(echo $chosen | wc -w) mutants of $base apply"
+	echo "mutants: every mutant of $base applies ($(echo $chosen | wc -w))"
 	exit 0
 fi
 

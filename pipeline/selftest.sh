@@ -314,8 +314,9 @@ check "make mutants stops at once on a SIGTERM of its own" \
 	wait_for 5 sh -c '! kill -0 "$1" 2>/dev/null' - "$pid"
 check "and leaves no mutant in the tree" test -z "$(git -C "$t" status --porcelain)"
 check "make test finds that the mutants apply (MUTANTS_CHECK=1)" \
-	env MUTANTS_DIR="$tmp/mutants" RUN_KUNIT="$tmp/slow" MUTANTS_CHECK=1 \
-	pipeline/mutants.sh 6.12 6.12 "$t" "$tmp/mbuild"
+	sh -c 'env MUTANTS_DIR="$1" RUN_KUNIT="$2" MUTANTS_CHECK=1 \
+		pipeline/mutants.sh 6.12 6.12 "$3" "$4" >/dev/null' - \
+	"$tmp/mutants" "$tmp/slow" "$t" "$tmp/mbuild"
 check "without applying them" test -z "$(git -C "$t" status --porcelain)"
 sed 's/^-int b;/-int c;/' "$tmp/mutants/01-broken.patch" > "$tmp/mutants/02-stale.patch"
 expect_error "a mutant that a changed patch left stale" "02-stale does not apply" \
