@@ -17,9 +17,9 @@ values in every column group, and a pair whose sizes all agree is one row
 ("all"). Splitting rows, rather than listing per-size values inside a
 cell, keeps one value per cell, which is what lets a cell be compared with
 the reference at a glance; most pairs need a few rows because a page-sized
-object has no in-page redzone (report=n/a). Sizes
-that no kernel ran together share a row as "A / B" (THREAD_SIZE is larger
-with the software modes), so each group shows its own size's values there.
+object has no in-page redzone (report=n/a). Sizes that no kernel ran
+together share a row as "A / B" (THREAD_SIZE is larger with the software
+modes), so each group shows its own size's values there.
 The entry points (via) of one size are collapsed: where they disagree, the
 cell shows "a/b" and its tooltip says which entry point saw what.
 

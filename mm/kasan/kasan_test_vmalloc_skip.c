@@ -1026,8 +1026,8 @@ static void vmalloc_skip_pin_cpu(struct kunit *test)
 /*
  * Pages filled with dirt and freed just before a one-page allocation that
  * vmalloc_skip_scratch_thief watches: the shadow population takes some of
- * them (the scratch page itself, a shadow page, a page table), the thief
- * takes the page on top, and the allocation must still get one of them.
+ * them (the scratch page itself, a shadow page, a page table) and the
+ * allocation must still get one. The thief takes at most as many pages.
  */
 #define VMALLOC_SKIP_SCRATCH_DIRT	4
 
@@ -1119,7 +1119,6 @@ static void vmalloc_skip_dirty_ahead(struct vmalloc_skip_dirt *dirt, gfp_t gfp)
 /**
  * struct vmalloc_skip_scratch_thief - takes the shadow scratch page away
  * @task: the task whose vmalloc() is watched, NULL while none is.
- * @array_size: size of the pages[] array of the watched allocation.
  * @fired: the watched pages[] array was allocated.
  * @nr_taken: number of pages in @taken.
  * @taken: the pages taken, for the test to free.
@@ -1134,7 +1133,6 @@ static void vmalloc_skip_dirty_ahead(struct vmalloc_skip_dirt *dirt, gfp_t gfp)
  */
 struct vmalloc_skip_scratch_thief {
 	struct task_struct *task;
-	size_t array_size;
 	bool fired;
 	unsigned int nr_taken;
 	struct page *taken[VMALLOC_SKIP_SCRATCH_DIRT];
@@ -1142,7 +1140,10 @@ struct vmalloc_skip_scratch_thief {
 
 static struct vmalloc_skip_scratch_thief vmalloc_skip_thief;
 
-/* Probe of the kmalloc tracepoint; preemption is disabled. */
+/*
+ * Probe of the kmalloc tracepoint; preemption is disabled. The watched
+ * allocation has one page, so its pages[] array has one pointer.
+ */
 static void vmalloc_skip_take_scratch(void *data, unsigned long call_site,
 				      const void *ptr, size_t bytes_req,
 				      size_t bytes_alloc, gfp_t gfp, int node)
@@ -1151,7 +1152,7 @@ static void vmalloc_skip_take_scratch(void *data, unsigned long call_site,
 	struct page *page;
 
 	if (READ_ONCE(thief->task) != current || thief->fired ||
-	    bytes_req != thief->array_size)
+	    bytes_req != sizeof(struct page *))
 		return;
 
 	thief->fired = true;
@@ -1184,7 +1185,6 @@ vmalloc_skip_alloc_past_scratch(struct kunit *test,
 	void *ptr;
 
 	vmalloc_skip_dirty_ahead(dirt, gfp & ~__GFP_ZERO);
-	thief->array_size = sizeof(struct page *);
 	thief->fired = false;
 	WRITE_ONCE(thief->task, current);
 	ptr = vmalloc_skip_call(cell, gfp);
@@ -1199,14 +1199,25 @@ vmalloc_skip_alloc_past_scratch(struct kunit *test,
 }
 
 /*
+ * Whether the zeroing check of an allocation of @nr_pages with @gfp goes
+ * through vmalloc_skip_alloc_past_scratch(): only a one-page allocation, all
+ * of which would be the scratch page.
+ */
+static bool vmalloc_skip_scratch_taken(gfp_t gfp, unsigned long nr_pages)
+{
+	return vmalloc_skip_shadow_scratch(gfp) && nr_pages == 1;
+}
+
+/*
  * The first page of @alloc that can show whether an allocation with @gfp was
- * zeroed: not the zeroed scratch page of vmalloc_skip_shadow_scratch(), which
- * only a one-page allocation has taken away (vmalloc_skip_alloc_past_scratch()).
+ * zeroed: not the zeroed scratch page of vmalloc_skip_shadow_scratch(),
+ * unless it was taken away.
  */
 static unsigned long vmalloc_skip_first_witness(const struct vmalloc_skip_alloc *alloc,
 						gfp_t gfp)
 {
-	return vmalloc_skip_shadow_scratch(gfp) && alloc->nr_pages > 1 ? 1 : 0;
+	return vmalloc_skip_shadow_scratch(gfp) &&
+	       !vmalloc_skip_scratch_taken(gfp, alloc->nr_pages) ? 1 : 0;
 }
 
 /* Number of pages whose share of the object holds nothing but dirt. */
@@ -1273,9 +1284,9 @@ expect_zeroed(struct kunit *test, const struct vmalloc_matrix_cell *cell,
 {
 	gfp_t gfp = vmalloc_skip_gfps[cell->gfp].gfp;
 	gfp_t control_gfp = gfp & ~__GFP_ZERO;
+	unsigned long nr_pages = PFN_UP(vmalloc_skip_size(cell->size));
 	bool verify = exp->zeroed && !exp->no_control;
-	bool past_scratch = verify && vmalloc_skip_shadow_scratch(gfp) &&
-			    vmalloc_skip_size(cell->size) <= PAGE_SIZE;
+	bool past_scratch = verify && vmalloc_skip_scratch_taken(gfp, nr_pages);
 	unsigned long dirty = 0, reused = 0;
 	struct vmalloc_skip_alloc *alloc;
 	struct vmalloc_skip_dirt dirt;
@@ -1724,13 +1735,6 @@ static void expect_final_free(struct kunit *test,
 }
 
 /*
- * VM_ALLOW_HUGE_VMAP maps with the largest page that the architecture allows
- * for the size, by vmalloc()'s own rule: a PMD from PMD_SIZE on if
- * arch_vmap_pmd_supported(), else arch_vmap_pte_supported_shift() (contiguous
- * PTEs on arm64 since 6.13). When no such page is free, it falls back to
- * base pages, which is allowed and shown.
- */
-/*
  * Whether the blocks of order @order that a huge mapping of @size needs can be
  * allocated with @gfp now. vmalloc() tries harder (it may reclaim), so when
  * they can, nothing forced it to fall back to base pages just before.
@@ -1758,6 +1762,13 @@ static bool vmalloc_skip_blocks_free(gfp_t gfp, unsigned int order,
 	return all;
 }
 
+/*
+ * VM_ALLOW_HUGE_VMAP maps with the largest page that the architecture allows
+ * for the size, by vmalloc()'s own rule: a PMD from PMD_SIZE on if
+ * arch_vmap_pmd_supported(), else arch_vmap_pte_supported_shift() (contiguous
+ * PTEs on arm64 since 6.13). When no such page is free, it falls back to
+ * base pages, which is allowed only if vmalloc_skip_blocks_free() agrees.
+ */
 static void expect_mapping(struct kunit *test,
 			   const struct vmalloc_matrix_cell *cell,
 			   const struct vmalloc_skip_alloc *alloc,
@@ -1770,7 +1781,7 @@ static void expect_mapping(struct kunit *test,
 	if (!via->huge && !via->kv)
 		return;
 
-	/* As __vmalloc_node_range() decides, boot with nohugevmalloc aside. */
+	/* The rule above; a boot with nohugevmalloc is not one of ours. */
 	if (!IS_ENABLED(CONFIG_HAVE_ARCH_HUGE_VMALLOC))
 		want = 0;
 	else if (arch_vmap_pmd_supported(PAGE_KERNEL) && alloc->size >= PMD_SIZE)
@@ -2387,17 +2398,16 @@ static int vmalloc_skip_suite_init(struct kunit_suite *suite)
 	const char *mode = IS_ENABLED(CONFIG_KASAN_HW_TAGS) ? "hw_tags" :
 			   IS_ENABLED(CONFIG_KASAN_SW_TAGS) ? "sw_tags" :
 			   "generic";
-
 	int err;
 
-	/*
-	 * Unlike the kasan suite, run when KASAN is disabled at boot too:
-	 * what vmalloc() does then is asserted like everything else.
-	 */
 	err = register_trace_kmalloc(vmalloc_skip_take_scratch,
 				     &vmalloc_skip_thief);
 	if (err)
 		return err;
+	/*
+	 * Unlike the kasan suite, run when KASAN is disabled at boot too:
+	 * what vmalloc() does then is asserted like everything else.
+	 */
 	kasan_test_start_report_probe();
 
 	pr_info("mode=%s kasan=%s vmalloc=%s fault=%s init_on_alloc=%d init_on_free=%d cpus=%u\n",
