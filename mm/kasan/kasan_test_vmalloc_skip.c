@@ -2078,6 +2078,36 @@ static void vmalloc_skip_restore_tag(void *ctx)
 	vmalloc_skip_set_mem_tag(restore->addr, restore->tag);
 }
 
+struct vmalloc_skip_affinity {
+	struct task_struct *task;
+	struct cpumask mask;
+};
+
+static void vmalloc_skip_restore_affinity(void *ctx)
+{
+	struct vmalloc_skip_affinity *saved = ctx;
+
+	set_cpus_allowed_ptr(saved->task, &saved->mask);
+}
+
+/*
+ * Keeps kthreadd on the CPU it runs on until the case ends: kthreads are
+ * forked there, so the stack cache their stacks come from stays the one a
+ * kthread bound to that CPU leaves its stack in.
+ */
+static void vmalloc_skip_pin_kthreadd(struct kunit *test)
+{
+	const struct cpumask *here = cpumask_of(task_cpu(kthreadd_task));
+	struct vmalloc_skip_affinity *saved;
+
+	saved = kunit_kzalloc(test, sizeof(*saved), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, saved);
+	saved->task = kthreadd_task;
+	cpumask_copy(&saved->mask, kthreadd_task->cpus_ptr);
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(kthreadd_task, here), 0);
+	vmalloc_skip_defer(test, vmalloc_skip_restore_affinity, saved);
+}
+
 /*
  * One round of vmap_stack_cache_reuse. Returns whether a new kthread got the
  * stack that an exited one left in the per-CPU cache, *@stamp_kept whether
@@ -2175,6 +2205,7 @@ static void vmap_stack_cache_reuse(struct kunit *test)
 	if (!IS_ENABLED(CONFIG_THREAD_INFO_IN_TASK))
 		kunit_skip(test, "Test requires CONFIG_THREAD_INFO_IN_TASK=y");
 
+	vmalloc_skip_pin_kthreadd(test);
 	for (rounds = 1; ; rounds++) {
 		reused = vmalloc_skip_try_stack_reuse(test, &stamp_kept);
 		if (reused || rounds == VMALLOC_SKIP_STACK_ATTEMPTS)
