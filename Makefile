@@ -21,8 +21,13 @@
 #   make bench       6.12 hw_tags without and with the series: tag stores,
 #                    instructions and wall time per workload (build/bench/)
 #
+#   make toolchains  build coverage like 0-day: clang in every mode, x86_64,
+#                    KASAN=n, W=1 and sparse against the pristine base
+#
 # Variables: BASES="6.12 7.3"  MODES="generic sw_tags hw_tags"
 #   VARIANTS="default vmalloc_off ..." (boot variants, see pipeline/matrix.py)
+#   TOOLCHAIN=gcc|llvm (Debian's GCC 12 or clang-19; coverage needs gcc)
+#   KUNIT_ARCH=arm64|x86_64 (x86_64: generic KASAN only, without coverage)
 #   ATTEMPTS=3 (boots of the upstream suite to tell flaky from failing)
 #   KERNEL_SRC=/path/to/tree [BASE=6.12]   use your own tree as the base
 #   SKIP_PATCHES="0004-*"                   assemble without some patches
@@ -38,8 +43,11 @@ override BUILD := $(CURDIR)/build
 PY := /usr/bin/python3
 MATRIX := $(PY) pipeline/matrix.py
 
+TOOLCHAIN ?= gcc
+KUNIT_ARCH ?= arm64
+build_args := --toolchain "$(TOOLCHAIN)" --arch "$(KUNIT_ARCH)"
 BASES ?= $(shell $(MATRIX) bases)
-MODES ?= $(shell $(MATRIX) modes)
+MODES ?= $(shell $(MATRIX) modes $(build_args) 2>/dev/null)
 VARIANTS ?= $(shell $(MATRIX) variants)
 ATTEMPTS ?= 3
 TIMEOUT ?= 900
@@ -66,7 +74,7 @@ endif
 # matrix.py that fails otherwise is an error too (its last line).
 matrix_error := $(shell out=$$($(MATRIX) check --bases "$(BASES)" --modes "$(MODES)" \
 	--variants "$(VARIANTS)" --attempts "$(ATTEMPTS)" --timeout "$(TIMEOUT)" \
-	--flake-boots "$(FLAKE_BOOTS)" 2>&1) || \
+	--flake-boots "$(FLAKE_BOOTS)" $(build_args) 2>&1) || \
 	{ echo "$${out:-pipeline/matrix.py check failed}" | tail -n 1; })
 ifneq ($(matrix_error),)
 $(error $(matrix_error))
@@ -85,11 +93,15 @@ else
 export CCACHE_BASEDIR := $(BUILD)
 export CCACHE_NOHASHDIR := 1
 
-trees := $(foreach b,$(BASES),--tree "$(call tree_name,$(b))=$(BUILD)/tree/$(call tree_name,$(b))")
+# A tree's kernels are named after it and the build ('7.3-llvm').
+build_suffix := $(shell $(MATRIX) build-suffix $(build_args))
+trees := $(foreach b,$(BASES),--tree "$(call tree_name,$(b))$(build_suffix)=$(BUILD)/tree/$(call tree_name,$(b))")
 matrix_args := --modes "$(MODES)" --variants "$(VARIANTS)"
+# Coverage is measured with gcov of GCC on arm64 only (kernel.py).
+coverage_build := $(if $(build_suffix),,yes)
 
 .PHONY: all test setup fetch prepare assemble-if-stale kunit run summary merge \
-	selftest series checkpatch mutants mutants-check bisect coverage bench known-check \
+	selftest series checkpatch mutants mutants-check bisect coverage bench known-check toolchains \
 	flake-check clean distclean
 
 all: setup assemble-if-stale run
@@ -137,8 +149,9 @@ run:
 		--results "$(BUILD)/results" $(matrix_args) --attempts "$(ATTEMPTS)" \
 		--timeout "$(TIMEOUT)" --known pipeline/known-failures.txt || status=1; \
 	$(PY) pipeline/semantics.py "$(BUILD)/results" || true; \
-	$(PY) coverage/capture.py --results "$(BUILD)/results" --out "$(BUILD)/out" \
-		--covroot "$(BUILD)/coverage" $(trees) || status=1; \
+	$(if $(coverage_build),$(PY) coverage/capture.py --results "$(BUILD)/results" \
+		--out "$(BUILD)/out" --covroot "$(BUILD)/coverage" $(trees) || status=1;,\
+		echo "coverage: not measured: gcov needs TOOLCHAIN=gcc KUNIT_ARCH=arm64";) \
 	$(PY) pipeline/summary.py $(SUMMARY_ARGS) "$(BUILD)/results" || status=1; \
 	exit $$status
 
@@ -150,10 +163,11 @@ summary:
 merge:
 	@$(if $(RESULTS),,echo "merge: RESULTS is empty: name the results directories to merge" >&2; exit 2;) \
 	$(PY) pipeline/summary.py $(SUMMARY_ARGS) \
-		--bases "$(foreach b,$(BASES),$(call tree_name,$(b)))" $(matrix_args) $(RESULTS)
+		--bases "$(foreach b,$(BASES),$(call tree_name,$(b))$(build_suffix))" $(matrix_args) $(RESULTS)
 
 coverage:
-	@$(PY) coverage/capture.py --results "$(BUILD)/results" --out "$(BUILD)/out" \
+	@$(if $(coverage_build),,echo "coverage: gcov needs TOOLCHAIN=gcc KUNIT_ARCH=arm64" >&2; exit 2;) \
+	$(PY) coverage/capture.py --results "$(BUILD)/results" --out "$(BUILD)/out" \
 		--covroot "$(BUILD)/coverage" $(trees)
 
 # The series as a maintainer gets it, signed off by whoever runs this; also
@@ -185,7 +199,7 @@ mutants-check: assemble-if-stale
 # MUTANTS="12-* 19-*" runs only some.
 mutants: assemble-if-stale
 	@for base in $(BASES); do \
-		pipeline/mutants.sh "$$base" "$(call tree_name,$$base)" \
+		pipeline/mutants.sh "$$base" "$(call tree_name,$$base)$(build_suffix)" \
 			"$(BUILD)/tree/$(call tree_name,$$base)" "$(BUILD)" || exit 1; \
 	done
 
@@ -205,10 +219,20 @@ flake-check: assemble-if-stale
 	@$(PY) pipeline/flake_check.py --boots "$(FLAKE_BOOTS)" --results "$(BUILD)/flake" \
 		--out "$(BUILD)/out" --modes "$(MODES)" $(trees)
 
+# Slow (a kernel per base, build and mode, and four KASAN=n builds), so not
+# part of make test: the suites with GCC and clang on arm64 and with GCC on
+# x86_64, then KASAN=n, W=1 and sparse against the pristine base.
+toolchains: assemble-if-stale
+	@pipeline/check-qemu.sh
+	@$(PY) pipeline/toolchains.py $(foreach b,$(BASES),--tree "$(call tree_name,$(b))=$(BUILD)/tree/$(call tree_name,$(b))" \
+		--pristine "$(call tree_name,$(b))=$(call src_of,$(b))") \
+		--work "$(BUILD)/toolchains" --out "$(BUILD)/out" $(matrix_args) \
+		--attempts "$(ATTEMPTS)" --timeout "$(TIMEOUT)" --known pipeline/known-failures.txt
+
 # Slow (a build per commit and mode), so not part of make test.
 bisect: assemble-if-stale
 	@for base in $(BASES); do \
-		pipeline/bisect.sh "$(call tree_name,$$base)" \
+		pipeline/bisect.sh "$(call tree_name,$$base)$(build_suffix)" \
 			"$(BUILD)/tree/$(call tree_name,$$base)" "$(BUILD)" "$(MODES)" || exit 1; \
 	done
 

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""How the pipeline builds and boots the kernel of one (base, KASAN mode).
+"""How the pipeline builds and boots the kernel of one (base, build, KASAN mode).
 
 One kernel serves both suites and coverage: the suites' kunitconfig, the
 mode's fragment, the guest trim (pipeline/guest.config: what the QEMU guest
@@ -8,6 +8,11 @@ never probes), gcov without CONFIG_GCOV_PROFILE_ALL (coverage/gcov.config)
 and an initramfs whose /init copies the gcov data to the console after the
 suites (coverage/init.c). Only the files that coverage reports on are
 compiled with profiling (GCOV_PROFILE_<object>=y make options).
+
+Coverage is measured with the default build (GCC, arm64) only. The other
+builds (matrix.Build: clang, x86_64) are the suites' kunitconfig and the
+mode's fragment as they are, with the guest trim on arm64; no gcov, no
+initramfs (kunit.py's kunit_shutdown ends the boot after the suites).
 
 make kunit, make mutants and make bisect all build through this module, into
 the same build directory with the same options, so that none of them
@@ -31,10 +36,27 @@ COVERAGE = os.path.join(REPO, 'coverage')
 GUEST_CONFIG = os.path.join(HERE, 'guest.config')
 GCOV_CONFIG = os.path.join(COVERAGE, 'gcov.config')
 QEMU_CONFIG = os.path.join(COVERAGE, 'qemu_arm64_mte_init.py')
+# The same machine without /init, for the builds without coverage.
+MTE_QEMU_CONFIG = os.path.join(REPO, 'tools/testing/kunit/qemu_configs/arm64_mte.py')
 PROFILED_FILES = os.path.join(COVERAGE, 'profiled-files')
 
 CROSS_COMPILE = 'aarch64-linux-gnu-'
 CC = f'ccache {CROSS_COMPILE}gcc'
+# Debian 12's LLVM 19: LLVM=-19 makes kbuild use clang-19, ld.lld-19 and
+# llvm-*-19; CC names clang-19 again only to put ccache in front.
+LLVM_VERSION = '-19'
+LLVM_CC = f'ccache clang{LLVM_VERSION}'
+# arch/<dir>/boot/<image> of what kunit.py boots, per architecture.
+IMAGES = {'arm64': ('arm64', 'Image.gz'), 'x86_64': ('x86', 'bzImage')}
+
+
+def compiler_argv(build: matrix.Build) -> List[str]:
+	"""The command whose --version names BUILD's compiler."""
+	if build.toolchain == 'llvm':
+		return [f'clang{LLVM_VERSION}', '--version']
+	if build.arch == 'arm64':
+		return [f'{CROSS_COMPILE}gcc', '--version']
+	return ['gcc', '--version']
 
 # In the tree: the suites' kunitconfig and the KASAN mode fragments. A
 # bisect step of an early commit passes a copy of the last commit's.
@@ -147,6 +169,9 @@ class Kernel:
 		self.build_dir = os.path.join(os.path.abspath(out), matrix.kernel_name(name, mode))
 		self.initramfs = os.path.join(os.path.abspath(out), f'{name}-initramfs')
 		self.configs = configs
+		self.kind = matrix.build_of(name)
+		# Coverage (gcov, its initramfs) only in the default build.
+		self.coverage = self.kind == matrix.DEFAULT_BUILD
 
 	def _tree_config(self, rel: str) -> str:
 		if self.configs:
@@ -154,21 +179,40 @@ class Kernel:
 		return os.path.join(self.tree, rel)
 
 	def kunitconfigs(self) -> List[str]:
-		return [self._tree_config(SUITES_CONFIG),
-			self._tree_config(MODE_CONFIG.format(mode=self.mode)),
-			GUEST_CONFIG, GCOV_CONFIG,
-			os.path.join(self.initramfs, 'initramfs.config')]
+		configs = [self._tree_config(SUITES_CONFIG),
+			   self._tree_config(MODE_CONFIG.format(mode=self.mode))]
+		if self.kind.arch == 'arm64':
+			configs.append(GUEST_CONFIG)
+		if self.coverage:
+			configs += [GCOV_CONFIG, os.path.join(self.initramfs, 'initramfs.config')]
+		return configs
 
 	def common_args(self, build_dir: Optional[str] = None) -> List[str]:
-		return ['--arch=arm64', f'--cross_compile={CROSS_COMPILE}',
-			f'--build_dir={build_dir or self.build_dir}',
-			f'--qemu_config={QEMU_CONFIG}']
+		args = [f'--arch={self.kind.arch}', f'--build_dir={build_dir or self.build_dir}']
+		if self.kind.arch == 'arm64':
+			qemu = QEMU_CONFIG if self.coverage else MTE_QEMU_CONFIG
+			args += [f'--cross_compile={CROSS_COMPILE}', f'--qemu_config={qemu}']
+		return args
+
+	def exec_args(self) -> List[str]:
+		"""kunit.py exec arguments of every boot. The coverage machine's
+		command line has a log buffer large enough for the gcov dump;
+		the other builds get the same, or a burst of KASAN reports
+		(kasan_bitops_tags) overwrites KTAP lines before the console
+		prints them."""
+		return [] if self.coverage else ['--kernel_args=log_buf_len=8M']
+
+	def make_options(self) -> List[str]:
+		if self.kind.toolchain == 'llvm':
+			return [f'LLVM={LLVM_VERSION}', f'CC={LLVM_CC}']
+		if self.kind.arch == 'arm64':
+			return [f'CC={CC}'] + profiled_objects(self.tree)
+		return ['CC=ccache gcc']
 
 	def build_argv(self) -> List[str]:
-		make = [f'CC={CC}'] + profiled_objects(self.tree)
 		return (['build'] + self.common_args() +
 			[f'--kunitconfig={c}' for c in self.kunitconfigs()] +
-			[f'--make_options={o}' for o in make])
+			[f'--make_options={o}' for o in self.make_options()])
 
 	def kunit(self, argv: List[str], log: str) -> int:
 		"""Runs the tree's own kunit.py; its output goes to LOG.
@@ -185,23 +229,25 @@ class Kernel:
 
 	def build(self, log: str) -> bool:
 		os.makedirs(self.build_dir, exist_ok=True)
-		if subprocess.call([os.path.join(COVERAGE, 'initramfs.sh'), self.tree,
-				    self.initramfs]) != 0:
+		if self.coverage and subprocess.call([os.path.join(COVERAGE, 'initramfs.sh'),
+						      self.tree, self.initramfs]) != 0:
 			return False
 		return self.kunit(self.build_argv(), log) == 0
 
 	@property
 	def image(self) -> str:
-		return os.path.join(self.build_dir, 'arch', 'arm64', 'boot', 'Image.gz')
+		arch_dir, image = IMAGES[self.kind.arch]
+		return os.path.join(self.build_dir, 'arch', arch_dir, 'boot', image)
 
 	def boot_dir(self, path: str) -> str:
 		"""A build directory of its own for one boot: kunit.py exec writes
 		test.log and .kunitconfig there, so boots can run side by side."""
 		if os.path.exists(path):
 			shutil.rmtree(path)
-		boot = os.path.join(path, 'arch', 'arm64', 'boot')
+		arch_dir, image = IMAGES[self.kind.arch]
+		boot = os.path.join(path, 'arch', arch_dir, 'boot')
 		os.makedirs(boot)
-		os.symlink(self.image, os.path.join(boot, 'Image.gz'))
+		os.symlink(self.image, os.path.join(boot, image))
 		return path
 
 

@@ -2,17 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 """The run matrix: the one description of what the pipeline builds and boots.
 
-A kernel is built per (base, KASAN mode). Each kernel is booted once per
-(boot variant, suite) that applies to its mode: a *cell*. Every script that
+A kernel is built per (base, build, KASAN mode), where a build is a
+(toolchain, architecture) pair: GCC on arm64 unless TOOLCHAIN or KUNIT_ARCH
+say otherwise. Each kernel is booted once per (boot variant, suite) that
+applies to its mode: a *cell*. Every script that
 builds, boots, names, summarizes or merges runs reads this module, so a new
 dimension or variant is added here and nowhere else.
 
 Shell scripts and the Makefile ask it from the command line:
 
   matrix.py check --bases B --modes M --variants V [--attempts N]
-		  [--timeout S] [--flake-boots N]
-  matrix.py modes | variants | bases          (the known values, one line)
+		  [--timeout S] [--flake-boots N] [--toolchain T] [--arch A]
+  matrix.py modes [--arch A] | variants | bases | toolchains | arches
+					      (the known values, one line)
   matrix.py local-prefix                      (of a KERNEL_SRC tree's name)
+  matrix.py build-suffix --toolchain T --arch A  (of a non-default build's name)
   matrix.py cells --bases B --modes M --variants V   (one cell name a line)
 
 check prints nothing and exits 0, or prints one line naming the variable
@@ -28,6 +32,15 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 MODES: Tuple[str, ...] = ('generic', 'sw_tags', 'hw_tags')
+
+# Compilers: Debian 12's GCC 12, or its LLVM 19 (clang-19, lld-19, llvm-19).
+TOOLCHAINS: Tuple[str, ...] = ('gcc', 'llvm')
+# Tag-based KASAN (sw_tags: Top Byte Ignore, hw_tags: MTE) is arm64 only.
+ARCH_MODES: Dict[str, Tuple[str, ...]] = {
+	'arm64': MODES,
+	'x86_64': ('generic',),
+}
+ARCHES: Tuple[str, ...] = tuple(ARCH_MODES)
 
 UPSTREAM_SUITE = 'kasan'
 OUR_SUITE = 'kasan_vmalloc_skip'
@@ -85,13 +98,56 @@ DEFAULT_VARIANTS: Tuple[str, ...] = tuple(v.name for v in VARIANTS)
 
 
 # A tree is named after its base: '7.3', or 'local-7.3' for a user's own
-# tree (KERNEL_SRC) that the 7.3 series is applied to.
+# tree (KERNEL_SRC) that the 7.3 series is applied to. Its kernels are
+# named after the tree and the build: the default build (GCC, arm64) adds
+# nothing, others add '-llvm', '-x86_64' or both ('7.3-llvm-x86_64'), so
+# that the names, directories and known failures of the default build are
+# those they always were.
 LOCAL_PREFIX = 'local-'
 
 
-def base_of(tree: str) -> str:
-	"""The base whose series a tree carries: 'local-7.3' -> '7.3'."""
+@dataclass(frozen=True)
+class Build:
+	"""The compiler and architecture a tree's kernels are built with."""
+	toolchain: str = 'gcc'
+	arch: str = 'arm64'
+
+	@property
+	def suffix(self) -> str:
+		return ''.join(f'-{x}' for x, default in ((self.toolchain, 'gcc'),
+							  (self.arch, 'arm64'))
+			       if x != default)
+
+	@property
+	def modes(self) -> Tuple[str, ...]:
+		return ARCH_MODES[self.arch]
+
+
+DEFAULT_BUILD = Build()
+
+
+def build_of(name: str) -> Build:
+	"""The build a kernel's tree name says: '7.3-llvm' -> Build('llvm')."""
+	toolchain, arch = 'gcc', 'arm64'
+	for word in name.split('-')[1:]:
+		if word in TOOLCHAINS:
+			toolchain = word
+		elif word in ARCHES:
+			arch = word
+	return Build(toolchain, arch)
+
+
+def known_name(tree: str) -> str:
+	"""What known failures are listed under: the base and the build
+	('7.3', '7.3-llvm'), for a user's tree as for the Debian base."""
 	return tree[len(LOCAL_PREFIX):] if tree.startswith(LOCAL_PREFIX) else tree
+
+
+def base_of(tree: str) -> str:
+	"""The base whose series a tree carries: 'local-7.3-llvm' -> '7.3'."""
+	name = known_name(tree)
+	suffix = build_of(name).suffix
+	return name[:-len(suffix)] if suffix else name
 
 
 def kernel_name(tree: str, mode: str) -> str:
@@ -129,6 +185,10 @@ class Cell:
 	@property
 	def boot(self) -> Variant:
 		return VARIANT_BY_NAME[self.variant]
+
+	@property
+	def build(self) -> Build:
+		return build_of(self.base)
 
 	@classmethod
 	def from_name(cls, name: str) -> Optional['Cell']:
@@ -175,7 +235,7 @@ def cells(bases: Sequence[str], modes: Sequence[str], variants: Sequence[str]) -
 	"""Every cell of bases x modes x variants x suites that applies."""
 	out = []
 	for base in bases:
-		for mode in MODES:
+		for mode in build_of(base).modes:
 			if mode not in modes:
 				continue
 			for v in VARIANTS:
@@ -198,6 +258,12 @@ def parse(bases: Optional[str], modes: Optional[str], variants: Optional[str],
 	check_known([base_of(x) for x in b], known_bases(), 'base', 'BASES')
 	m = words(modes, 'MODES')
 	check_known(m, MODES, 'mode', 'MODES')
+	for tree in b:
+		build = build_of(tree)
+		for mode in m:
+			if mode not in build.modes:
+				raise MatrixError(f'MODES: KASAN mode {mode} is not built for '
+						  f"{build.arch} (its modes: {' '.join(build.modes)})")
 	v = words(variants, 'VARIANTS')
 	check_known(v, [x.name for x in VARIANTS], 'boot variant', 'VARIANTS')
 	whole_number(attempts, 'ATTEMPTS', 'boots')
@@ -208,10 +274,22 @@ def parse(bases: Optional[str], modes: Optional[str], variants: Optional[str],
 	return found
 
 
+def build_from(toolchain: Optional[str], arch: Optional[str]) -> Build:
+	"""The build TOOLCHAIN and KUNIT_ARCH ask for, checked."""
+	t = toolchain or DEFAULT_BUILD.toolchain
+	a = arch or DEFAULT_BUILD.arch
+	check_known([t], TOOLCHAINS, 'toolchain', 'TOOLCHAIN')
+	check_known([a], ARCHES, 'architecture', 'KUNIT_ARCH')
+	return Build(t, a)
+
+
 def main() -> int:
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument('what', choices=('check', 'cells', 'modes', 'variants',
-					     'bases', 'local-prefix'))
+					     'bases', 'toolchains', 'arches', 'local-prefix',
+					     'build-suffix'))
+	parser.add_argument('--toolchain')
+	parser.add_argument('--arch')
 	parser.add_argument('--bases')
 	parser.add_argument('--modes')
 	parser.add_argument('--variants')
@@ -220,8 +298,15 @@ def main() -> int:
 	parser.add_argument('--flake-boots', help='boots per kernel of make flake-check')
 	args = parser.parse_args()
 	try:
+		build = build_from(args.toolchain, args.arch)
 		if args.what == 'modes':
-			print(' '.join(MODES))
+			print(' '.join(build.modes))
+		elif args.what == 'toolchains':
+			print(' '.join(TOOLCHAINS))
+		elif args.what == 'arches':
+			print(' '.join(ARCHES))
+		elif args.what == 'build-suffix':
+			print(build.suffix)
 		elif args.what == 'variants':
 			print(' '.join(v.name for v in VARIANTS))
 		elif args.what == 'bases':
@@ -229,7 +314,8 @@ def main() -> int:
 		elif args.what == 'local-prefix':
 			print(LOCAL_PREFIX)
 		else:
-			found = parse(args.bases, args.modes, args.variants, args.attempts)
+			bases = ' '.join(b + build.suffix for b in (args.bases or '').split())
+			found = parse(bases, args.modes, args.variants, args.attempts)
 			whole_number(args.timeout, 'TIMEOUT', 'seconds')
 			whole_number(args.flake_boots, 'FLAKE_BOOTS', 'boots')
 			if args.what == 'cells':

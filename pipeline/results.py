@@ -57,12 +57,16 @@ class Manifest:
 	@classmethod
 	def start(cls, results: str, trees: Dict[str, str],
 		  cells: List[matrix.Cell]) -> 'Manifest':
-		from kernel import CROSS_COMPILE
-		qemu = os.environ.get('QEMU', 'qemu-system-aarch64')
+		from kernel import compiler_argv
+		builds = sorted({matrix.build_of(name) for name in trees},
+				key=lambda b: (b.toolchain, b.arch))
+		arches = sorted({b.arch for b in builds})
+		qemus = [os.environ.get('QEMU', 'qemu-system-aarch64') if a == 'arm64'
+			 else f'qemu-system-{a}' for a in arches]
 		m = cls(bases={name: base_version(t) for name, t in trees.items()},
 			cells=[c.name for c in cells],
-			toolchain=first_line([f'{CROSS_COMPILE}gcc', '--version']),
-			qemu=first_line([qemu, '--version']),
+			toolchain='; '.join(first_line(compiler_argv(b)) for b in builds),
+			qemu='; '.join(first_line([q, '--version']) for q in qemus),
 			started=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
 		path = os.path.join(results, 'manifest.json')
 		if os.path.exists(path):

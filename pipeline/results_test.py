@@ -162,6 +162,25 @@ class MatrixTest(unittest.TestCase):
 		self.assertEqual(matrix.Cell.from_name(cell.name), cell)
 		self.assertIsNone(matrix.Cell.from_name('7.3-mte-default-kasan'))
 
+	def test_build_is_named_after_the_tree(self) -> None:
+		for name, base, build in (
+				('7.3', '7.3', matrix.DEFAULT_BUILD),
+				('7.3-llvm', '7.3', matrix.Build('llvm')),
+				('6.12-x86_64', '6.12', matrix.Build('gcc', 'x86_64')),
+				(f'{matrix.LOCAL_PREFIX}7.3-llvm-x86_64', '7.3',
+				 matrix.Build('llvm', 'x86_64'))):
+			self.assertEqual(matrix.base_of(name), base)
+			self.assertEqual(matrix.build_of(name), build)
+			self.assertEqual(f'{matrix.LOCAL_PREFIX}{base}{build.suffix}',
+					 f'{matrix.LOCAL_PREFIX}{matrix.known_name(name)}')
+		cell = matrix.Cell('7.3-llvm', 'hw_tags', 'async', 'kasan')
+		self.assertEqual(matrix.Cell.from_name(cell.name), cell)
+
+	def test_x86_64_has_generic_kasan_only(self) -> None:
+		cells = matrix.cells(['7.3-x86_64'], matrix.MODES, matrix.DEFAULT_VARIANTS)
+		self.assertEqual({c.mode for c in cells}, {'generic'})
+		self.assertIn('not built for x86_64', self.check(bases='7.3-x86_64'))
+
 	def check(self, **kw: str) -> str:
 		args = dict(bases='7.3', modes='hw_tags', variants='default', attempts='3')
 		args.update(kw)

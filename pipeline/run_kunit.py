@@ -76,7 +76,8 @@ def leaf_cases(group: dict, prefix: str = '') -> Iterator[Tuple[str, str]]:
 def read_known(path: Optional[str]) -> Dict[str, str]:
 	"""Known failures: 'BASE MODE VARIANT CASE -- cause' per line.
 
-	CASE may hold spaces (parameter descriptions do); each of the four
+	BASE names the build too: '7.3' is GCC on arm64, '7.3-llvm' clang
+	(matrix.known_name()). CASE may hold spaces (parameter descriptions do); each of the four
 	fields may be a shell glob (fnmatch).
 	"""
 	try:
@@ -87,7 +88,7 @@ def read_known(path: Optional[str]) -> Dict[str, str]:
 
 
 def is_known(cell: matrix.Cell, case: str, known: Dict[str, str]) -> bool:
-	key = f'{cell.series_base} {cell.mode} {cell.variant} {case}'
+	key = f'{matrix.known_name(cell.base)} {cell.mode} {cell.variant} {case}'
 	return any(fnmatch.fnmatchcase(key, k) for k in known)
 
 
@@ -161,7 +162,7 @@ class Runner:
 				os.remove(p)
 		scratch = kernel.boot_dir(os.path.join(self.args.out, 'boots', f'{cell.name}'))
 		variant = cell.boot
-		argv = (['exec'] + kernel.common_args(scratch) +
+		argv = (['exec'] + kernel.common_args(scratch) + kernel.exec_args() +
 			[f'--timeout={self.args.timeout}', f'--json={json_out}'])
 		if variant.kernel_args:
 			argv.append(f'--kernel_args={variant.kernel_args}')
@@ -281,7 +282,7 @@ def main() -> int:
 	futures = []
 	try:
 		for name, tree in trees.items():
-			for mode in matrix.MODES:
+			for mode in matrix.build_of(name).modes:
 				mine = [c for c in cells if c.base == name and c.mode == mode]
 				if not mine:
 					continue

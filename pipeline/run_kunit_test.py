@@ -202,6 +202,9 @@ class FakeKernel:
 	def common_args(self, build_dir: str) -> List[str]:
 		return [f'--build_dir={build_dir}']
 
+	def exec_args(self) -> List[str]:
+		return []
+
 	def kunit(self, argv: List[str], log: str) -> int:
 		text = self.logs.pop(0)
 		if text:

@@ -101,6 +101,11 @@ expect_error "FLAKE_BOOTS not a number" "FLAKE_BOOTS is 'x'" mk FLAKE_BOOTS=x fl
 expect_error "duplicated base" "BASES names '7.3' twice" mk BASES="7.3 7.3" kunit
 expect_error "variants of no mode" "names no boot variant of mode generic" \
 	mk MODES=generic VARIANTS=async kunit
+expect_error "unknown toolchain" "TOOLCHAIN: unknown toolchain 'gcc-14'" mk TOOLCHAIN=gcc-14 kunit
+expect_error "unknown architecture" "KUNIT_ARCH: unknown architecture 'riscv'" mk KUNIT_ARCH=riscv kunit
+expect_error "a tag mode on x86_64" "KASAN mode hw_tags is not built for x86_64" \
+	mk KUNIT_ARCH=x86_64 MODES=hw_tags kunit
+expect_error "coverage of a clang run" "gcov needs TOOLCHAIN=gcc" mk TOOLCHAIN=llvm coverage
 expect_error "KERNEL_SRC not a tree" "is not a kernel tree" mk KERNEL_SRC="$tmp" prepare
 expect_error "merge of nothing" "RESULTS is empty" mk merge
 expect_error "summary of nothing" "no manifest.json" mk summary
@@ -112,7 +117,7 @@ expect_error "the runner checks its settings with matrix.py" "MODES: unknown mod
 	--known pipeline/known-failures.txt
 
 # --- Unit tests of the runner and of the results -------------------------
-for t in run_kunit_test results_test semantics_test; do
+for t in run_kunit_test results_test semantics_test buildcheck_test; do
 	check "$t" sh -c 'cd "$1/pipeline" && /usr/bin/python3 "$2.py" 2>"$3/$2.log" ||
 		{ cat "$3/$2.log"; false; }' - "$repo" "$t" "$tmp"
 done

@@ -16,6 +16,9 @@ pkgs="make gcc gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu bc flex bison
 libc6-dev-arm64-cross
 libssl-dev libelf-dev ccache lcov python3 python3-ply python3-git python3-junit.xml git rsync
 xz-utils binutils cpio util-linux"
+# make toolchains and TOOLCHAIN=llvm: Debian 12's LLVM 19 (LLVM=-19), and
+# sparse for make C=2.
+pkgs="$pkgs clang-19 lld-19 llvm-19 sparse"
 for base in "$@"; do
 	[ "$base" = 6.12 ] && pkgs="$pkgs linux-source-6.12"
 done
@@ -26,13 +29,17 @@ for p in $pkgs; do
 		missing="$missing $p"
 done
 
-# QEMU must be new enough for MTE; Debian 12's own 7.2 is not.
+# QEMU must be new enough for MTE; Debian 12's own 7.2 is not. x86_64's
+# (KUNIT_ARCH=x86_64, make toolchains) comes from the same suite, as both
+# share qemu-system-common.
 qemu_major() {
-	command -v qemu-system-aarch64 >/dev/null 2>&1 || { echo 0; return; }
-	qemu-system-aarch64 --version | sed -n '1s/.*version \([0-9]*\)\..*/\1/p'
+	command -v "$1" >/dev/null 2>&1 || { echo 0; return; }
+	"$1" --version | sed -n '1s/.*version \([0-9]*\)\..*/\1/p'
 }
 need_qemu=""
-[ "$(qemu_major)" -ge 8 ] 2>/dev/null || need_qemu=yes
+for q in qemu-system-aarch64 qemu-system-x86_64; do
+	[ "$(qemu_major "$q")" -ge 8 ] 2>/dev/null || need_qemu=yes
+done
 
 if [ -z "$missing" ] && [ -z "$need_qemu" ]; then
 	exit 0
@@ -45,7 +52,7 @@ if [ "$(id -u)" -ne 0 ]; then
 		echo "  printf 'Types: deb\\nURIs: http://deb.debian.org/debian\\nSuites: bookworm-backports\\nComponents: main\\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\\n' > $backports" >&2
 	echo "  apt-get update && apt-get install -y$missing" >&2
 	[ -n "$need_qemu" ] &&
-		echo "  apt-get install -y -t bookworm-backports qemu-system-arm" >&2
+		echo "  apt-get install -y -t bookworm-backports qemu-system-arm qemu-system-x86" >&2
 	exit 1
 fi
 
@@ -68,8 +75,8 @@ if [ -n "$missing" ]; then
 	apt-get install -y -q $missing >/dev/null || die "apt-get install failed:$missing"
 fi
 if [ -n "$need_qemu" ]; then
-	echo "setup: installing qemu-system-arm from bookworm-backports"
-	apt-get install -y -q -t bookworm-backports qemu-system-arm >/dev/null ||
-		die "cannot install qemu-system-arm from bookworm-backports"
+	echo "setup: installing qemu-system-arm and qemu-system-x86 from bookworm-backports"
+	apt-get install -y -q -t bookworm-backports qemu-system-arm qemu-system-x86 >/dev/null ||
+		die "cannot install qemu-system-arm and qemu-system-x86 from bookworm-backports"
 fi
 exit 0

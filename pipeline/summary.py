@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Render one or more results directories as one table and a closing line.
 
-Prints a table (a row per cell: base, KASAN mode, boot variant, suite; and a
-total row), the names of every failed, crashed, flaky and known-failing case,
+Prints a table (a row per cell: base, toolchain, architecture, KASAN mode,
+boot variant, suite; and a total row), the names of every failed, crashed, flaky and known-failing case,
 every cell that is missing or present twice, writes the table to
 summary.md in the first directory, prints the flaky and known counts, and
 ends with the closing line
@@ -34,7 +34,7 @@ from typing import Dict, List
 import matrix
 from results import COUNTS, load
 
-HEAD = ('base', 'mode', 'variant', 'suite', 'boots') + COUNTS
+HEAD = ('base', 'toolchain', 'arch', 'mode', 'variant', 'suite', 'boots') + COUNTS
 
 
 def table(rows: List[dict], total: Dict[str, int]) -> List[str]:
@@ -42,7 +42,9 @@ def table(rows: List[dict], total: Dict[str, int]) -> List[str]:
 	for r in rows:
 		c = r['cell']
 		version = r.get('properties', {}).get('base_version') or c['base']
-		cells = [version, c['mode'], c['variant'], c['suite'], str(len(r['boots']))]
+		build = matrix.build_of(c['base'])
+		cells = [version, build.toolchain, build.arch, c['mode'], c['variant'], c['suite'],
+			 str(len(r['boots']))]
 		cells += [str(len(r[k])) for k in COUNTS]
 		lines.append('| ' + ' | '.join(cells) + ' |')
 	cells = ['**total**'] + [''] * (len(HEAD) - len(COUNTS) - 1)
