@@ -38,7 +38,8 @@ import sys
 from dataclasses import asdict, dataclass, field
 from typing import Counter, Dict, List, Optional, Tuple
 
-from kernel import CC, CROSS_COMPILE, GUEST_CONFIG, call_in_session, exit_interruptibly
+from kernel import (CC, CROSS_COMPILE, GUEST_CONFIG, call_in_session, exit_interruptibly,
+		    series_c_files)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -107,19 +108,14 @@ class Tree:
 		with open(path, errors='replace') as f:
 			return status, f.read()
 
-	def configure(self, fragments: List[str], name: str) -> bool:
-		"""A .config from FRAGMENTS as kunit.py makes it (kunit.py config
-		also checks that every option asked for is set)."""
+	def configure(self, kunitconfig: str, name: str) -> bool:
+		"""A .config from the KUNITCONFIG text as kunit.py makes it
+		(kunit.py config also checks that every option asked for is set)."""
 		shutil.rmtree(self.out, ignore_errors=True)
 		os.makedirs(self.out)
 		config = os.path.join(self.out, '.kunitconfig')
 		with open(config, 'w') as f:
-			for frag in fragments:
-				if os.path.isfile(frag):
-					with open(frag) as g:
-						f.write(g.read())
-				else:
-					f.write(frag)
+			f.write(kunitconfig)
 		argv = [sys.executable, 'tools/testing/kunit/kunit.py', 'config', '--arch=arm64',
 			f'--cross_compile={CROSS_COMPILE}', f'--build_dir={self.out}',
 			f'--kunitconfig={config}', f'--make_options=CC={CC}']
@@ -130,14 +126,13 @@ class Tree:
 		return self.run(MAKE + [f'O={self.out}'] + extra + targets, log)
 
 
-def touched_c_files(tree: str) -> List[str]:
-	"""The C files the series (and the overlay) add or change."""
-	root = subprocess.run(['git', '-C', tree, 'rev-list', '--max-parents=0', 'HEAD'],
-			      capture_output=True, text=True, check=True).stdout.split()[0]
-	files = subprocess.run(['git', '-C', tree, 'diff', '--name-only', '--diff-filter=AM',
-				root, 'HEAD', '--', '*.c'],
-			       capture_output=True, text=True, check=True).stdout.split()
-	return sorted(files)
+def fragments(*paths: str) -> str:
+	"""The text of the config fragments at PATHS, one after the other."""
+	text = ''
+	for path in paths:
+		with open(path) as f:
+			text += f.read()
+	return text
 
 
 def sparse_version() -> str:
@@ -158,9 +153,8 @@ class BaseCheck:
 		self.work = os.path.abspath(args.work)
 		self.logs = os.path.join(self.work, 'logs')
 		os.makedirs(self.logs, exist_ok=True)
-		self.files = touched_c_files(args.tree)
-		self.trees = {label: src for label, src in
-			      (('series', args.tree), ('pristine', args.pristine))}
+		self.files = series_c_files(args.tree)
+		self.trees = {'series': args.tree, 'pristine': args.pristine}
 		self.rows: List[Check] = []
 
 	def tree(self, label: str, config: str) -> Tree:
@@ -182,7 +176,7 @@ class BaseCheck:
 		for label in self.trees:
 			t = self.tree(label, 'kasan_off')
 			trees[label] = t
-			if not t.configure([KASAN_OFF_CONFIG, GUEST_CONFIG], 'kasan_off'):
+			if not t.configure(fragments(KASAN_OFF_CONFIG, GUEST_CONFIG), 'kasan_off'):
 				row.verdict = f'FAILED: the {label} tree does not configure'
 				break
 			status, out = t.make(['all'], [], f'{label}-kasan_off.build.log')
@@ -193,25 +187,21 @@ class BaseCheck:
 			found[label] = diagnostics(out, [t.src, t.out])
 		if not row.verdict:
 			compare(row, found['series'], found['pristine'])
-			row.verdict = (f'{len(row.new)} new warnings' if row.new else
+			row.verdict = (f'FAILED: {len(row.new)} new warnings' if row.new else
 				       f'builds, no new warning ({row.series} in all, '
 				       f'{row.pristine} in the pristine base)')
-			if row.new:
-				row.verdict = 'FAILED: ' + row.verdict
 		self.finish(row)
 		return trees
 
 	def configured(self, config: str) -> Optional[Dict[str, Tree]]:
 		"""Both trees configured for CONFIG (hw_tags), without building."""
-		fragments = [BARE_KASAN_CONFIG, MODE_FRAGMENT.format(mode=config), GUEST_CONFIG]
+		text = fragments(BARE_KASAN_CONFIG, MODE_FRAGMENT.format(mode=config),
+				 GUEST_CONFIG).replace('@MODE@', config.upper())
 		trees = {}
 		for label in self.trees:
 			t = self.tree(label, config)
-			extra = [OUR_SUITE_CONFIG] if label == 'series' else []
-			text = ''.join(open(f).read() if os.path.isfile(f) else f
-				       for f in fragments + extra)
-			text = text.replace('@MODE@', config.upper())
-			if not t.configure([text], config):
+			extra = OUR_SUITE_CONFIG if label == 'series' else ''
+			if not t.configure(text + extra, config):
 				row = Check(self.base, config, 'configure',
 					    f'FAILED: the {label} tree does not configure')
 				self.finish(row)

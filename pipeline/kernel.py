@@ -65,6 +65,16 @@ SUITES_CONFIG = 'mm/kasan/.kunitconfig'
 MODE_CONFIG = 'tools/testing/kunit/configs/kasan_{mode}.config'
 
 
+def series_c_files(tree: str) -> List[str]:
+	"""The C files that the series and the overlay add to or change in
+	TREE: its first commit is the pristine base (assemble.sh)."""
+	root = subprocess.run(['git', '-C', tree, 'rev-list', '--max-parents=0', 'HEAD'],
+			      capture_output=True, text=True, check=True).stdout.split()[0]
+	return sorted(subprocess.run(['git', '-C', tree, 'diff', '--name-only',
+				      '--diff-filter=AM', root, 'HEAD', '--', '*.c'],
+				     capture_output=True, text=True, check=True).stdout.split())
+
+
 def profiled_objects(tree: str) -> List[str]:
 	"""GCOV_PROFILE_<object>=y for the profiled files and the series' C files.
 
@@ -73,12 +83,7 @@ def profiled_objects(tree: str) -> List[str]:
 	"""
 	with open(PROFILED_FILES) as f:
 		files = [l.strip() for l in f if l.strip() and not l.startswith('#')]
-	root = subprocess.run(['git', '-C', tree, 'rev-list', '--max-parents=0', 'HEAD'],
-			      capture_output=True, text=True, check=True).stdout.split()[0]
-	changed = subprocess.run(['git', '-C', tree, 'diff', '--name-only', root, 'HEAD',
-				  '--', '*.c'], capture_output=True, text=True,
-				 check=True).stdout.split()
-	stems = sorted({os.path.basename(f)[:-len('.c')] for f in files + changed})
+	stems = sorted({os.path.basename(f)[:-len('.c')] for f in files + series_c_files(tree)})
 	return [f'GCOV_PROFILE_{s}.o=y' for s in stems]
 
 

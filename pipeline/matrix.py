@@ -13,8 +13,7 @@ Shell scripts and the Makefile ask it from the command line:
 
   matrix.py check --bases B --modes M --variants V [--attempts N]
 		  [--timeout S] [--flake-boots N] [--toolchain T] [--arch A]
-  matrix.py modes [--arch A] | variants | bases | toolchains | arches
-					      (the known values, one line)
+  matrix.py modes [--arch A] | variants | bases  (the known values, one line)
   matrix.py local-prefix                      (of a KERNEL_SRC tree's name)
   matrix.py build-suffix --toolchain T --arch A  (of a non-default build's name)
   matrix.py cells --bases B --modes M --variants V   (one cell name a line)
@@ -186,10 +185,6 @@ class Cell:
 	def boot(self) -> Variant:
 		return VARIANT_BY_NAME[self.variant]
 
-	@property
-	def build(self) -> Build:
-		return build_of(self.base)
-
 	@classmethod
 	def from_name(cls, name: str) -> Optional['Cell']:
 		"""The cell NAME names, or None if it is no cell of this matrix.
@@ -286,8 +281,7 @@ def build_from(toolchain: Optional[str], arch: Optional[str]) -> Build:
 def main() -> int:
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument('what', choices=('check', 'cells', 'modes', 'variants',
-					     'bases', 'toolchains', 'arches', 'local-prefix',
-					     'build-suffix'))
+					     'bases', 'local-prefix', 'build-suffix'))
 	parser.add_argument('--toolchain')
 	parser.add_argument('--arch')
 	parser.add_argument('--bases')
@@ -301,10 +295,6 @@ def main() -> int:
 		build = build_from(args.toolchain, args.arch)
 		if args.what == 'modes':
 			print(' '.join(build.modes))
-		elif args.what == 'toolchains':
-			print(' '.join(TOOLCHAINS))
-		elif args.what == 'arches':
-			print(' '.join(ARCHES))
 		elif args.what == 'build-suffix':
 			print(build.suffix)
 		elif args.what == 'variants':

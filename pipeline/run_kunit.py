@@ -77,8 +77,8 @@ def read_known(path: Optional[str]) -> Dict[str, str]:
 	"""Known failures: 'BASE MODE VARIANT CASE -- cause' per line.
 
 	BASE names the build too: '7.3' is GCC on arm64, '7.3-llvm' clang
-	(matrix.known_name()). CASE may hold spaces (parameter descriptions do); each of the four
-	fields may be a shell glob (fnmatch).
+	(matrix.known_name()). CASE may hold spaces (parameter descriptions
+	do); each of the four fields may be a shell glob (fnmatch).
 	"""
 	try:
 		entries = read_list(path, 4, need_reason=True) if path else []

@@ -3,8 +3,9 @@
 """Render one or more results directories as one table and a closing line.
 
 Prints a table (a row per cell: base, toolchain, architecture, KASAN mode,
-boot variant, suite; and a total row), the names of every failed, crashed, flaky and known-failing case,
-every cell that is missing or present twice, writes the table to
+boot variant, suite; and a total row), the names of every failed, crashed,
+flaky and known-failing case, every cell that is missing or present twice,
+writes the table to
 summary.md in the first directory, prints the flaky and known counts, and
 ends with the closing line
 

@@ -131,7 +131,11 @@ def main() -> int:
 	table = check_table(checks, list(trees))
 	with open(os.path.join(work, 'toolchains.md'), 'w') as f:
 		f.write('Suites per build:\n\n')
-		f.write(open(os.path.join(dirs[0], 'summary.md')).read() if dirs else 'none\n')
+		if dirs:
+			with open(os.path.join(dirs[0], 'summary.md')) as table_of_cells:
+				f.write(table_of_cells.read())
+		else:
+			f.write('none\n')
 		f.write('\nBuild checks against the pristine base:\n\n' + '\n'.join(table) + '\n')
 	print(summary.stdout, end='')
 	print()
