@@ -29,6 +29,7 @@ import argparse
 import fnmatch
 import json
 import os
+import re
 import shutil
 import sys
 import threading
@@ -92,10 +93,19 @@ def is_known(cell: matrix.Cell, case: str, known: Dict[str, str]) -> bool:
 	return any(fnmatch.fnmatchcase(key, k) for k in known)
 
 
-def boot_results(json_path: str, log_path: str, status: int,
-		 suite: str) -> Tuple[Dict[str, str], List[str], List[str]]:
+def guest_cpus(log: str) -> int:
+	"""The CPUs the guest's kernel brought up: an SMP kernel says how many
+	(kernel/smp.c), a uniprocessor one has no such line and one CPU."""
+	m = re.search(r'smp: Brought up \d+ nodes?, (\d+) CPUs?', log)
+	return int(m[1]) if m else 1
+
+
+def boot_results(json_path: str, log_path: str, status: int, suite: str,
+		 cpus: int = 1) -> Tuple[Dict[str, str], List[str], List[str]]:
 	"""Case statuses of one boot, what shows the kernel crashed, and what
-	shows that the boot itself (QEMU, kunit.py) failed."""
+	shows that the boot itself (QEMU, kunit.py) failed, a guest without the
+	CPUS its variant boots with included (a uniprocessor kernel ignores
+	QEMU's -smp)."""
 	log = ''
 	if os.path.exists(log_path):
 		with open(log_path, errors='replace') as f:
@@ -106,6 +116,8 @@ def boot_results(json_path: str, log_path: str, status: int,
 		if 'Booting Linux' not in log:
 			return {}, [], [f'kunit.py exec exited {status}: the kernel did not start']
 		return {}, ['the kernel died before any suite ran'], []
+	if guest_cpus(log) != cpus:
+		return {}, [], [f'the guest brought up {guest_cpus(log)} CPU(s), its boot asked for {cpus}']
 	if not os.path.exists(json_path):
 		return {}, [], [f'kunit.py exec exited {status} and wrote no JSON']
 	with open(json_path) as f:
@@ -195,7 +207,8 @@ class Runner:
 		for n in range(1, attempts + 1):
 			json_out, log, status, seconds = self.boot(kernel, cell, n)
 			r.seconds.append(seconds)
-			cases, crashes, infra = boot_results(json_out, log, status, cell.suite)
+			cases, crashes, infra = boot_results(json_out, log, status, cell.suite,
+							     cell.boot.cpus)
 			r.crashed += [f'boot {n}: {c}' for c in crashes]
 			r.infrastructure += [f'boot {n}: {c}' for c in infra]
 			r.boots.append('infrastructure' if infra else 'crashed' if crashes else 'ok')

@@ -18,7 +18,9 @@ from typing import Dict, List, Optional, Tuple
 import matrix
 import run_kunit
 
-KTAP = 'Booting Linux on physical CPU 0x0\nKTAP version 1\n'
+# The default variant, of every cell below, boots two CPUs.
+BOOTED = 'Booting Linux on physical CPU 0x0\nsmp: Brought up 1 node, 2 CPUs\n'
+KTAP = BOOTED + 'KTAP version 1\n'
 
 
 class Boot:
@@ -172,6 +174,13 @@ class BootOutcomeTest(unittest.TestCase):
 		self.assertEqual(r.infrastructure,
 				 ['boot 1: kunit.py exec exited 1 and QEMU printed nothing'])
 		self.assertEqual(r.boots, ['infrastructure'])
+
+	def test_guest_without_its_cpus_is_infrastructure(self) -> None:
+		uniprocessor = 'Booting Linux on physical CPU 0x0\nKTAP version 1\n'
+		r, booted, _ = run([Boot({'kasan.a': 'PASS'}, log=uniprocessor)], {})
+		self.assertEqual((booted, r.passed), (1, []))
+		self.assertEqual(r.infrastructure,
+				 ['boot 1: the guest brought up 1 CPU(s), its boot asked for 2'])
 
 	def test_no_json_after_ktap_is_infrastructure(self) -> None:
 		r, _, _ = run([Boot(log=KTAP + 'ok 1 kasan\n', status=1)], {})
