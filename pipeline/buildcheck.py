@@ -19,8 +19,9 @@ line and column numbers left out (the series moves lines); of the per-file
 checks, one make per file, the highest count any one make had. A check passes
 only if its build succeeded in both trees and nothing is new; a file the
 configuration does not build is said so, not counted as clean. A check that
-cannot run (kbuild refuses the installed sparse as too old) says NOT RUN
-and why: it neither passes nor fails. One row per check, also written to
+cannot run (kbuild refuses the installed sparse as too old, even with
+__typeof_unqual__ defined as __typeof__, see TYPEOF_UNQUAL_AS_TYPEOF) says
+NOT RUN and why: it neither passes nor fails. One row per check, also written to
 WORK/BASE.json; exit status 1 if a check failed.
 
 Usage: pipeline/buildcheck.py --base BASE --tree TREE --pristine PRISTINE --work DIR
@@ -58,6 +59,12 @@ DIAGNOSTIC = re.compile(r'^(?P<file>[^\s:]+):(?:\d+:)*\s*(?P<kind>warning|error)
 # scripts/checker-valid.sh wants __typeof_unqual__, which Debian 12's sparse
 # 0.6.4 (the last release) does not know: kbuild then checks nothing.
 NO_CHECKER = 'is not available or not up to date'
+# For such a tree, sparse gets __typeof_unqual__ as __typeof__ through
+# kbuild's CF (sparse's own options). Only the qualifiers differ: typeof
+# keeps the const, volatile and address space that __typeof_unqual__ drops,
+# so what follows from that is the same in the series' tree and the
+# pristine one, and the comparison leaves it out.
+TYPEOF_UNQUAL_AS_TYPEOF = '-D__typeof_unqual__=__typeof__'
 
 
 @dataclass
@@ -138,6 +145,20 @@ def fragments(*paths: str) -> str:
 def sparse_version() -> str:
 	out = subprocess.run(['sparse', '--version'], capture_output=True, text=True)
 	return 'sparse ' + (out.stdout.strip() or out.stderr.strip())
+
+
+def checker_flags(src: str) -> Optional[List[str]]:
+	"""What sparse needs for kbuild of the tree at SRC to accept it: no flag,
+	__typeof_unqual__ defined as __typeof__, or None if even that is not
+	enough. A tree without scripts/checker-valid.sh (6.12) takes any sparse."""
+	script = os.path.join(src, 'scripts/checker-valid.sh')
+	if not os.path.exists(script):
+		return []
+	for flags in ([], [TYPEOF_UNQUAL_AS_TYPEOF]):
+		out = subprocess.run(['sh', script, 'sparse'] + flags, capture_output=True, text=True)
+		if out.stdout.strip() == '1':
+			return flags
+	return None
 
 
 def compare(row: Check, series: Counter[str], pristine: Counter[str]) -> None:
@@ -221,8 +242,13 @@ class BaseCheck:
 			out = trees['series'].out
 			files = [f for f in self.files if os.path.exists(os.path.join(out, f[:-2] + '.o'))]
 			skipped = [f'{f}: not built with {config}' for f in self.files if f not in files]
-		for check, extra in (('W=1', ['W=1']), ('sparse', ['W=1', 'C=2'])):
+		flags = checker_flags(trees['series'].src)
+		sparse = ['W=1', 'C=2'] + ([f"CF={' '.join(flags)}"] if flags else [])
+		for check, extra in (('W=1', ['W=1']), ('sparse', sparse)):
 			row = Check(self.base, config, check, notes=list(skipped))
+			if check == 'sparse' and flags:
+				row.notes.append(f'{sparse_version()} does not know __typeof_unqual__: '
+						 f'both trees checked with CF={" ".join(flags)}')
 			found: Dict[str, Counter[str]] = {'series': collections.Counter(),
 							  'pristine': collections.Counter()}
 			for path, (label, t) in itertools.product(files, trees.items()):

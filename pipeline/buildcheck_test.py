@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Checks of buildcheck.py's comparison of build logs (no kernel is built)."""
 
+import os
+import tempfile
 import unittest
 
 import buildcheck
@@ -35,6 +37,32 @@ class DiagnosticsTest(unittest.TestCase):
 			'mm/kasan/common.c:9:9: warning: incorrect type in argument 1 (different address spaces)\n'
 			'include/linux/uaccess.h:579:54: note: expected \u2018const void *\u2019\n', [])
 		self.assertEqual(sum(found.values()), 2)
+
+
+class CheckerFlagsTest(unittest.TestCase):
+	"""checker_flags() against stand-ins for a tree's scripts/checker-valid.sh,
+	which print 1 when kbuild may run the sparse they are given."""
+
+	def flags(self, script: str) -> object:
+		with tempfile.TemporaryDirectory() as src:
+			if script:
+				os.makedirs(os.path.join(src, 'scripts'))
+				with open(os.path.join(src, 'scripts/checker-valid.sh'), 'w') as f:
+					f.write(script)
+			return buildcheck.checker_flags(src)
+
+	def test_a_tree_without_the_check_takes_sparse_as_it_is(self) -> None:
+		self.assertEqual(self.flags(''), [])
+
+	def test_an_accepted_sparse_gets_no_flag(self) -> None:
+		self.assertEqual(self.flags('echo 1\n'), [])
+
+	def test_a_sparse_without_typeof_unqual_gets_it_as_typeof(self) -> None:
+		script = 'case "$*" in *-D__typeof_unqual__=__typeof__*) echo 1;; *) echo 0;; esac\n'
+		self.assertEqual(self.flags(script), [buildcheck.TYPEOF_UNQUAL_AS_TYPEOF])
+
+	def test_a_sparse_refused_even_then_is_not_run(self) -> None:
+		self.assertIsNone(self.flags('echo 0\n'))
 
 
 if __name__ == '__main__':

@@ -11,8 +11,7 @@ compiled with profiling (GCOV_PROFILE_<object>=y make options).
 
 Coverage is measured with the default build (GCC, arm64) only. The other
 builds (matrix.Build: clang, x86_64) are the suites' kunitconfig and the
-mode's fragment with the guest trim on arm64 and SMP on x86_64
-(pipeline/x86_64-smp.config); no gcov, no
+mode's fragment as they are, with the guest trim on arm64; no gcov, no
 initramfs (kunit.py's kunit_shutdown ends the boot after the suites).
 
 make kunit, make mutants and make bisect all build through this module, into
@@ -36,8 +35,6 @@ REPO = os.path.dirname(HERE)
 COVERAGE = os.path.join(REPO, 'coverage')
 
 GUEST_CONFIG = os.path.join(HERE, 'guest.config')
-# What each architecture's suites' kernel adds to kunit.py's defaults.
-ARCH_CONFIGS = {'arm64': GUEST_CONFIG, 'x86_64': os.path.join(HERE, 'x86_64-smp.config')}
 GCOV_CONFIG = os.path.join(COVERAGE, 'gcov.config')
 QEMU_CONFIG = os.path.join(COVERAGE, 'qemu_arm64_mte_init.py')
 # The same machine without /init, for the builds without coverage.
@@ -209,7 +206,8 @@ class Kernel:
 	def kunitconfigs(self) -> List[str]:
 		configs = [self._tree_config(SUITES_CONFIG),
 			   self._tree_config(MODE_CONFIG.format(mode=self.mode))]
-		configs.append(ARCH_CONFIGS[self.kind.arch])
+		if self.kind.arch == 'arm64':
+			configs.append(GUEST_CONFIG)
 		if self.coverage:
 			configs += [GCOV_CONFIG, os.path.join(self.initramfs, 'initramfs.config')]
 		return configs

@@ -85,8 +85,9 @@ def check_table(work: str, bases: List[str]) -> List[str]:
 			continue
 		with open(path) as f:
 			for row in json.load(f):
+				notes = ''.join(f'; {n}' for n in row['notes'])
 				lines.append(f"| {base} | gcc | arm64 | {row['config']} | "
-					     f"{row['check']} | {row['verdict']} |")
+					     f"{row['check']} | {row['verdict']}{notes} |")
 	return lines
 
 
