@@ -20,9 +20,9 @@ checks, one make per file, the highest count any one make had. A check passes
 only if its build succeeded in both trees and nothing is new; a file the
 configuration does not build is said so, not counted as clean. A check that
 cannot run (kbuild refuses the installed sparse as too old, even with
-__typeof_unqual__ defined as __typeof__, see TYPEOF_UNQUAL_AS_TYPEOF) says
-NOT RUN and why: it neither passes nor fails. One row per check, also written to
-WORK/BASE.json; exit status 1 if a check failed.
+__typeof_unqual__ defined as __typeof__: TYPEOF_UNQUAL_AS_TYPEOF) says
+NOT RUN and why: it neither passes nor fails. One row per check, also
+written to WORK/BASE.json; exit status 1 if a check failed.
 
 Usage: pipeline/buildcheck.py --base BASE --tree TREE --pristine PRISTINE --work DIR
 """
@@ -241,7 +241,9 @@ class BaseCheck:
 		if built_only:
 			out = trees['series'].out
 			files = [f for f in self.files if os.path.exists(os.path.join(out, f[:-2] + '.o'))]
-			skipped = [f'{f}: not built with {config}' for f in self.files if f not in files]
+			left_out = [f for f in self.files if f not in files]
+			if left_out:
+				skipped = [f"not built with {config}: {', '.join(left_out)}"]
 		flags = checker_flags(trees['series'].src)
 		sparse = ['W=1', 'C=2'] + ([f"CF={' '.join(flags)}"] if flags else [])
 		for check, extra in (('W=1', ['W=1']), ('sparse', sparse)):

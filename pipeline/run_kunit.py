@@ -103,9 +103,9 @@ def guest_cpus(log: str) -> int:
 def boot_results(json_path: str, log_path: str, status: int, suite: str,
 		 cpus: int = 1) -> Tuple[Dict[str, str], List[str], List[str]]:
 	"""Case statuses of one boot, what shows the kernel crashed, and what
-	shows that the boot itself (QEMU, kunit.py) failed, a guest without the
-	CPUS its variant boots with included (a uniprocessor kernel ignores
-	QEMU's -smp)."""
+	shows that the boot itself (QEMU, kunit.py) failed. A guest that did
+	not bring up CPUS is such a failure: a uniprocessor kernel ignores
+	QEMU's -smp."""
 	log = ''
 	if os.path.exists(log_path):
 		with open(log_path, errors='replace') as f:
