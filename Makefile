@@ -208,8 +208,8 @@ mutants: assemble-if-stale
 known-check: fetch
 	@$(if $(KERNEL_SRC),echo "known-check: needs the pristine Debian base trees: unset KERNEL_SRC" >&2; exit 1;) \
 	for base in $(BASES); do \
-		$(PY) pipeline/known_pristine.py "$$base" "$(call src_of,$$base)" \
-			"$(BUILD)/known-check/$(call tree_name,$$base)" || exit 1; \
+		$(PY) pipeline/known_pristine.py "$$base$(build_suffix)" "$(call src_of,$$base)" \
+			"$(BUILD)/known-check/$(call tree_name,$$base)$(build_suffix)" || exit 1; \
 	done
 
 # Our suite must not flake: FLAKE_BOOTS boots of its default cells per

@@ -51,13 +51,37 @@ LLVM_CC = f'ccache clang{LLVM_VERSION}'
 IMAGES = {'arm64': ('arm64', 'Image.gz'), 'x86_64': ('x86', 'bzImage')}
 
 
+def compiler_options(build: matrix.Build) -> List[str]:
+	"""The make options (kunit.py --make_options) that pick BUILD's
+	compiler, with ccache in front."""
+	if build.toolchain == 'llvm':
+		return [f'LLVM={LLVM_VERSION}', f'CC={LLVM_CC}']
+	if build.arch == 'arm64':
+		return [f'CC={CC}']
+	return ['CC=ccache gcc']
+
+
 def compiler_argv(build: matrix.Build) -> List[str]:
 	"""The command whose --version names BUILD's compiler."""
-	if build.toolchain == 'llvm':
-		return [f'clang{LLVM_VERSION}', '--version']
+	cc = [o for o in compiler_options(build) if o.startswith('CC=')][0]
+	return [cc.split()[-1], '--version']
+
+
+def arch_args(build: matrix.Build, qemu_config: str = MTE_QEMU_CONFIG) -> List[str]:
+	"""kunit.py's arguments for BUILD's architecture; arm64 boots QEMU_CONFIG
+	(a machine with MTE)."""
 	if build.arch == 'arm64':
-		return [f'{CROSS_COMPILE}gcc', '--version']
-	return ['gcc', '--version']
+		return ['--arch=arm64', f'--cross_compile={CROSS_COMPILE}',
+			f'--qemu_config={qemu_config}']
+	return [f'--arch={build.arch}']
+
+
+def boot_command(build: matrix.Build, cmd: List[str]) -> List[str]:
+	"""CMD, a kunit.py command that boots BUILD's kernel, as this host can
+	run it (x86_64 without a usable KVM: without_kvm())."""
+	if build.arch == 'x86_64' and kvm_unusable():
+		return without_kvm(cmd)
+	return cmd
 
 # In the tree: the suites' kunitconfig and the KASAN mode fragments. A
 # bisect step of an early commit passes a copy of the last commit's.
@@ -213,11 +237,8 @@ class Kernel:
 		return configs
 
 	def common_args(self, build_dir: Optional[str] = None) -> List[str]:
-		args = [f'--arch={self.kind.arch}', f'--build_dir={build_dir or self.build_dir}']
-		if self.kind.arch == 'arm64':
-			qemu = QEMU_CONFIG if self.coverage else MTE_QEMU_CONFIG
-			args += [f'--cross_compile={CROSS_COMPILE}', f'--qemu_config={qemu}']
-		return args
+		qemu = QEMU_CONFIG if self.coverage else MTE_QEMU_CONFIG
+		return arch_args(self.kind, qemu) + [f'--build_dir={build_dir or self.build_dir}']
 
 	def exec_args(self) -> List[str]:
 		"""kunit.py exec arguments of every boot. The coverage machine's
@@ -228,11 +249,8 @@ class Kernel:
 		return [] if self.coverage else ['--kernel_args=log_buf_len=8M']
 
 	def make_options(self) -> List[str]:
-		if self.kind.toolchain == 'llvm':
-			return [f'LLVM={LLVM_VERSION}', f'CC={LLVM_CC}']
-		if self.kind.arch == 'arm64':
-			return [f'CC={CC}'] + profiled_objects(self.tree)
-		return ['CC=ccache gcc']
+		profiled = profiled_objects(self.tree) if self.coverage else []
+		return compiler_options(self.kind) + profiled
 
 	def build_argv(self) -> List[str]:
 		return (['build'] + self.common_args() +
@@ -245,8 +263,8 @@ class Kernel:
 		In a session of its own (call_in_session()), so that it ends
 		with the QEMU it started (kunit.py does not pass SIGTERM on)."""
 		cmd = [sys.executable, 'tools/testing/kunit/kunit.py'] + argv
-		if argv[0] == 'exec' and self.kind.arch == 'x86_64' and kvm_unusable():
-			cmd = without_kvm(cmd)
+		if argv[0] == 'exec':
+			cmd = boot_command(self.kind, cmd)
 		env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
 		with open(log, 'w') as out:
 			out.write('$ ' + ' '.join(cmd) + '\n')

@@ -6,10 +6,14 @@ pipeline/known-failures.txt excuses cases of the upstream suites whose cause
 lies outside this project. This measures that: for every (mode, boot
 variant) the list names for BASE, bare kunit.py runs the upstream kasan
 suite in the pristine base tree (no series, no overlay; the configuration
-of pipeline/bare-kasan.config, the MTE machine, the variant's command line),
-and each listed case must fail there too. One line per case; exit status 1
-if a listed case passes in the pristine tree (then our series is a suspect,
-and the entry must go) or did not run.
+of pipeline/bare-kasan.config, the build's compiler and architecture, the
+MTE machine on arm64, the variant's command line), and each listed case
+must fail there too. One line per case; exit status 1 if a listed case
+passes in the pristine tree (then our series is a suspect, and the entry
+must go) or did not run.
+
+BASE names the build as the list does: '7.3' (GCC, arm64), '7.3-llvm',
+'7.3-x86_64'.
 
 Usage: pipeline/known_pristine.py BASE PRISTINE_TREE WORK_DIR
 """
@@ -23,7 +27,8 @@ import sys
 from typing import Dict, List, Set, Tuple
 
 import matrix
-from kernel import call_in_session, exit_interruptibly
+from kernel import (arch_args, boot_command, call_in_session, compiler_options,
+		    exit_interruptibly)
 from run_kunit import KUNIT_FAILED, leaf_cases, read_known
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -33,12 +38,13 @@ REPO = os.path.dirname(HERE)
 def rows_of(base: str) -> Dict[Tuple[str, str], Set[str]]:
 	"""(mode, variant) -> case globs that known-failures.txt lists for BASE."""
 	rows: Dict[Tuple[str, str], Set[str]] = {}
+	modes = matrix.build_of(base).modes
 	for entry in read_known(os.path.join(HERE, 'known-failures.txt')):
 		b, mode, variant, case = entry.split(None, 3)
 		if not fnmatch.fnmatchcase(base, b):
 			continue
 		matched = False
-		for m in matrix.MODES:
+		for m in modes:
 			for v in matrix.VARIANTS:
 				if m not in v.upstream_modes or m not in v.modes:
 					continue
@@ -51,7 +57,8 @@ def rows_of(base: str) -> Dict[Tuple[str, str], Set[str]]:
 	return rows
 
 
-def bare_run(tree: str, work: str, mode: str, variant: str) -> Dict[str, str]:
+def bare_run(build: matrix.Build, tree: str, work: str, mode: str,
+	     variant: str) -> Dict[str, str]:
 	"""Case statuses of one bare kunit.py run of the kasan suite."""
 	config = os.path.join(work, f'{mode}.config')
 	with open(os.path.join(REPO, 'pipeline', 'bare-kasan.config')) as f:
@@ -62,11 +69,10 @@ def bare_run(tree: str, work: str, mode: str, variant: str) -> Dict[str, str]:
 	log = os.path.join(work, f'{mode}-{variant}.log')
 	if os.path.exists(json_out):
 		os.remove(json_out)	# never read an earlier run's results
-	argv = [sys.executable, 'tools/testing/kunit/kunit.py', 'run', '--arch=arm64',
-		'--cross_compile=aarch64-linux-gnu-', f'--build_dir={os.path.join(work, mode)}',
-		'--qemu_config=' + os.path.join(REPO, 'tools/testing/kunit/qemu_configs/arm64_mte.py'),
-		f'--kunitconfig={config}', '--timeout=900', f'--json={json_out}',
-		'--make_options=CC=ccache aarch64-linux-gnu-gcc']
+	argv = ([sys.executable, 'tools/testing/kunit/kunit.py', 'run'] + arch_args(build) +
+		[f'--build_dir={os.path.join(work, mode)}', f'--kunitconfig={config}',
+		 '--timeout=900', f'--json={json_out}'] +
+		[f'--make_options={o}' for o in compiler_options(build)])
 	kernel_args = matrix.VARIANT_BY_NAME[variant].kernel_args
 	if kernel_args:
 		argv.append(f'--kernel_args={kernel_args}')
@@ -77,7 +83,7 @@ def bare_run(tree: str, work: str, mode: str, variant: str) -> Dict[str, str]:
 	print(f'known_pristine: {mode} {variant}: bare kunit.py (log: {log})', flush=True)
 	with open(log, 'w') as out:
 		# Non-zero when a case fails, which is what is expected here.
-		ret = call_in_session(argv, cwd=tree, stdout=out, stderr=subprocess.STDOUT,
+		ret = call_in_session(boot_command(build, argv), cwd=tree, stdout=out, stderr=subprocess.STDOUT,
 				      env=dict(os.environ, PYTHONDONTWRITEBYTECODE='1'))
 	if not os.path.exists(json_out):
 		print(f'known_pristine: {mode} {variant}: kunit.py exited {ret} without '
@@ -101,8 +107,8 @@ def main() -> int:
 	if not rows:
 		print(f'known_pristine: no known failures listed for {args.base}')
 	for (mode, variant), globs in sorted(rows.items()):
-		statuses = bare_run(os.path.abspath(args.pristine), os.path.abspath(args.work),
-				    mode, variant)
+		statuses = bare_run(matrix.build_of(args.base), os.path.abspath(args.pristine),
+				    os.path.abspath(args.work), mode, variant)
 		for glob in sorted(globs):
 			cases = {c: s for c, s in statuses.items() if fnmatch.fnmatchcase(c, glob)}
 			if not cases:
