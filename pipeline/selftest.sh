@@ -298,7 +298,7 @@ printf 'int a;\nint b;\n' > "$t/mm/vmalloc.c"
 (cd "$t" && git_commit commit -qam "mm: add b")
 echo stamp > "$t/.git/vmalloc-skip-assembled"
 head=$(git -C "$t" rev-parse HEAD)
-printf '#!/bin/sh\nsleep 30\n' > "$tmp/slow" && chmod +x "$tmp/slow"
+printf '#!/bin/sh\nexec sleep 30\n' > "$tmp/slow" && chmod +x "$tmp/slow"
 
 mkdir -p "$tmp/mutants"
 printf -- '--- a/mm/vmalloc.c\n+++ b/mm/vmalloc.c\n@@ -1,2 +1,2 @@\n int a;\n-int b;\n+int broken;\n' \
