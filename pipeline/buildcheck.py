@@ -39,6 +39,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from typing import Counter, Dict, List, Optional, Tuple
 
+import matrix
 from kernel import (CC, CROSS_COMPILE, GUEST_CONFIG, call_in_session, exit_interruptibly,
 		    series_c_files)
 
@@ -52,6 +53,8 @@ MODE_FRAGMENT = os.path.join(REPO, 'tools/testing/kunit/configs/kasan_{mode}.con
 # matrix's own file is compiled and checked too.
 OUR_SUITE_CONFIG = 'CONFIG_KASAN_VMALLOC_SKIP_KUNIT_TEST=y\n'
 
+# The build every check uses, named in each row: GCC on arm64 (MAKE).
+BUILD = matrix.DEFAULT_BUILD
 MAKE = ['make', 'ARCH=arm64', f'CROSS_COMPILE={CROSS_COMPILE}', f'CC={CC}',
 	f'-j{os.cpu_count() or 1}']
 DIAGNOSTIC = re.compile(r'^(?P<file>[^\s:]+):(?:\d+:)*\s*(?P<kind>warning|error): (?P<text>.*)$')
@@ -74,6 +77,8 @@ class Check:
 	config: str
 	check: str
 	verdict: str = ''
+	toolchain: str = BUILD.toolchain
+	arch: str = BUILD.arch
 	series: int = 0		# diagnostics in the series' build
 	pristine: int = 0	# in the pristine base's
 	new: List[str] = field(default_factory=list)

@@ -26,6 +26,7 @@ import sys
 import time
 from typing import Dict, List
 
+import buildcheck
 import matrix
 from kernel import exit_interruptibly
 
@@ -81,12 +82,13 @@ def check_table(work: str, bases: List[str]) -> List[str]:
 	for base in bases:
 		path = os.path.join(work, base, f'{base}.json')
 		if not os.path.exists(path):
-			lines.append(f'| {base} | gcc | arm64 | | | FAILED: no result |')
+			lines.append(f'| {base} | {buildcheck.BUILD.toolchain} | {buildcheck.BUILD.arch} '
+				     '| | | FAILED: no result |')
 			continue
 		with open(path) as f:
 			for row in json.load(f):
 				notes = ''.join(f'; {n}' for n in row['notes'])
-				lines.append(f"| {base} | gcc | arm64 | {row['config']} | "
+				lines.append(f"| {base} | {row['toolchain']} | {row['arch']} | {row['config']} | "
 					     f"{row['check']} | {row['verdict']}{notes} |")
 	return lines
 
