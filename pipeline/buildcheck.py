@@ -40,8 +40,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Counter, Dict, List, Optional, Tuple
 
 import matrix
-from kernel import (CC, CROSS_COMPILE, GUEST_CONFIG, call_in_session, exit_interruptibly,
-		    series_c_files)
+from kernel import (CROSS_COMPILE, GUEST_CONFIG, arch_args, call_in_session,
+		    compiler_options, exit_interruptibly, series_c_files)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -53,10 +53,10 @@ MODE_FRAGMENT = os.path.join(REPO, 'tools/testing/kunit/configs/kasan_{mode}.con
 # matrix's own file is compiled and checked too.
 OUR_SUITE_CONFIG = 'CONFIG_KASAN_VMALLOC_SKIP_KUNIT_TEST=y\n'
 
-# The build every check uses, named in each row: GCC on arm64 (MAKE).
+# The build every check uses, named in each row: GCC on arm64.
 BUILD = matrix.DEFAULT_BUILD
-MAKE = ['make', 'ARCH=arm64', f'CROSS_COMPILE={CROSS_COMPILE}', f'CC={CC}',
-	f'-j{os.cpu_count() or 1}']
+MAKE = (['make', f'ARCH={BUILD.arch}', f'CROSS_COMPILE={CROSS_COMPILE}'] +
+	compiler_options(BUILD) + [f'-j{os.cpu_count() or 1}'])
 DIAGNOSTIC = re.compile(r'^(?P<file>[^\s:]+):(?:\d+:)*\s*(?P<kind>warning|error): (?P<text>.*)$')
 # What kbuild prints when C=2 finds no sparse it can use. 7.3's
 # scripts/checker-valid.sh wants __typeof_unqual__, which Debian 12's sparse
@@ -64,9 +64,10 @@ DIAGNOSTIC = re.compile(r'^(?P<file>[^\s:]+):(?:\d+:)*\s*(?P<kind>warning|error)
 NO_CHECKER = 'is not available or not up to date'
 # For such a tree, sparse gets __typeof_unqual__ as __typeof__ through
 # kbuild's CF (sparse's own options). Only the qualifiers differ: typeof
-# keeps the const, volatile and address space that __typeof_unqual__ drops,
-# so what follows from that is the same in the series' tree and the
-# pristine one, and the comparison leaves it out.
+# keeps the const, volatile and address space that __typeof_unqual__ drops.
+# What follows from that in code both trees have is the same in both, and
+# the comparison leaves it out; in code the series adds it could only add
+# diagnostics, which fail the row rather than hide anything.
 TYPEOF_UNQUAL_AS_TYPEOF = '-D__typeof_unqual__=__typeof__'
 
 
@@ -128,9 +129,9 @@ class Tree:
 		config = os.path.join(self.out, '.kunitconfig')
 		with open(config, 'w') as f:
 			f.write(kunitconfig)
-		argv = [sys.executable, 'tools/testing/kunit/kunit.py', 'config', '--arch=arm64',
-			f'--cross_compile={CROSS_COMPILE}', f'--build_dir={self.out}',
-			f'--kunitconfig={config}', f'--make_options=CC={CC}']
+		argv = ([sys.executable, 'tools/testing/kunit/kunit.py', 'config'] +
+			arch_args(BUILD) + [f'--build_dir={self.out}', f'--kunitconfig={config}'] +
+			[f'--make_options={o}' for o in compiler_options(BUILD)])
 		status, _ = self.run(argv, f'{self.label}-{name}.config.log')
 		return status == 0
 
@@ -160,7 +161,8 @@ def checker_flags(src: str) -> Optional[List[str]]:
 	if not os.path.exists(script):
 		return []
 	for flags in ([], [TYPEOF_UNQUAL_AS_TYPEOF]):
-		out = subprocess.run(['sh', script, 'sparse'] + flags, capture_output=True, text=True)
+		out = subprocess.run(['sh', '-eu', script, 'sparse'] + flags, capture_output=True,
+				     text=True)
 		if out.stdout.strip() == '1':
 			return flags
 	return None

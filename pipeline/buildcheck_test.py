@@ -5,6 +5,7 @@
 import os
 import tempfile
 import unittest
+from typing import List, Optional
 
 import buildcheck
 
@@ -43,7 +44,7 @@ class CheckerFlagsTest(unittest.TestCase):
 	"""checker_flags() against stand-ins for a tree's scripts/checker-valid.sh,
 	which print 1 when kbuild may run the sparse they are given."""
 
-	def flags(self, script: str) -> object:
+	def flags(self, script: str) -> Optional[List[str]]:
 		with tempfile.TemporaryDirectory() as src:
 			if script:
 				os.makedirs(os.path.join(src, 'scripts'))

@@ -93,15 +93,27 @@ def is_known(cell: matrix.Cell, case: str, known: Dict[str, str]) -> bool:
 	return any(fnmatch.fnmatchcase(key, k) for k in known)
 
 
-def guest_cpus(log: str) -> int:
-	"""The CPUs the guest's kernel brought up: an SMP kernel says how many
-	(kernel/smp.c), a uniprocessor one has no such line and one CPU."""
+def guest_cpus(log: str) -> Optional[int]:
+	"""The CPUs the guest's kernel says it brought up (kernel/smp.c), or
+	None if it says nothing: a kernel without SMP (one CPU), or a log that
+	was cut short."""
 	m = re.search(r'smp: Brought up \d+ nodes?, (\d+) CPUs?', log)
-	return int(m[1]) if m else 1
+	return int(m[1]) if m else None
+
+
+def cpus_mismatch(log: str, cpus: int) -> Optional[str]:
+	"""What says that the guest did not run on the CPUS its boot asked for."""
+	brought_up = guest_cpus(log)
+	if brought_up == cpus or (brought_up is None and cpus == 1):
+		return None
+	if brought_up is None:
+		return (f'the kernel log says no "smp: Brought up" (a kernel without SMP has '
+			f'one CPU), the boot asked for {cpus}')
+	return f'the guest brought up {brought_up} CPU(s), its boot asked for {cpus}'
 
 
 def boot_results(json_path: str, log_path: str, status: int, suite: str,
-		 cpus: int = 1) -> Tuple[Dict[str, str], List[str], List[str]]:
+		 cpus: int) -> Tuple[Dict[str, str], List[str], List[str]]:
 	"""Case statuses of one boot, what shows the kernel crashed, and what
 	shows that the boot itself (QEMU, kunit.py) failed. A guest that did
 	not bring up CPUS is such a failure: a uniprocessor kernel ignores
@@ -116,8 +128,9 @@ def boot_results(json_path: str, log_path: str, status: int, suite: str,
 		if 'Booting Linux' not in log:
 			return {}, [], [f'kunit.py exec exited {status}: the kernel did not start']
 		return {}, ['the kernel died before any suite ran'], []
-	if guest_cpus(log) != cpus:
-		return {}, [], [f'the guest brought up {guest_cpus(log)} CPU(s), its boot asked for {cpus}']
+	mismatch = cpus_mismatch(log, cpus)
+	if mismatch:
+		return {}, [], [mismatch]
 	if not os.path.exists(json_path):
 		return {}, [], [f'kunit.py exec exited {status} and wrote no JSON']
 	with open(json_path) as f:

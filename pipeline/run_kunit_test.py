@@ -176,11 +176,18 @@ class BootOutcomeTest(unittest.TestCase):
 		self.assertEqual(r.boots, ['infrastructure'])
 
 	def test_guest_without_its_cpus_is_infrastructure(self) -> None:
-		uniprocessor = 'Booting Linux on physical CPU 0x0\nKTAP version 1\n'
-		r, booted, _ = run([Boot({'kasan.a': 'PASS'}, log=uniprocessor)], {})
+		one = BOOTED.replace('2 CPUs', '1 CPU') + 'KTAP version 1\n'
+		r, booted, _ = run([Boot({'kasan.a': 'PASS'}, log=one)], {})
 		self.assertEqual((booted, r.passed), (1, []))
 		self.assertEqual(r.infrastructure,
 				 ['boot 1: the guest brought up 1 CPU(s), its boot asked for 2'])
+
+	def test_kernel_without_smp_is_infrastructure_for_two_cpus(self) -> None:
+		uniprocessor = 'Booting Linux on physical CPU 0x0\nKTAP version 1\n'
+		r, _, _ = run([Boot({'kasan.a': 'PASS'}, log=uniprocessor)], {})
+		self.assertEqual(r.infrastructure, [
+			'boot 1: the kernel log says no "smp: Brought up" (a kernel without SMP '
+			'has one CPU), the boot asked for 2'])
 
 	def test_no_json_after_ktap_is_infrastructure(self) -> None:
 		r, _, _ = run([Boot(log=KTAP + 'ok 1 kasan\n', status=1)], {})

@@ -88,7 +88,8 @@ def check_table(work: str, bases: List[str]) -> List[str]:
 		with open(path) as f:
 			for row in json.load(f):
 				notes = ''.join(f'; {n}' for n in row['notes'])
-				lines.append(f"| {base} | {row['toolchain']} | {row['arch']} | {row['config']} | "
+				build = f"{row.get('toolchain', '?')} | {row.get('arch', '?')}"
+				lines.append(f"| {base} | {build} | {row['config']} | "
 					     f"{row['check']} | {row['verdict']}{notes} |")
 	return lines
 
