@@ -76,6 +76,15 @@ def arch_args(build: matrix.Build, qemu_config: str = MTE_QEMU_CONFIG) -> List[s
 	return [f'--arch={build.arch}']
 
 
+def variant_args(variant: matrix.Variant) -> List[str]:
+	"""kunit.py exec (or run) arguments of a boot VARIANT: its kernel
+	command line and its vCPUs."""
+	args = [f'--kernel_args={variant.kernel_args}'] if variant.kernel_args else []
+	if variant.cpus > 1:
+		args.append(f'--qemu_args=-smp {variant.cpus}')
+	return args
+
+
 def boot_command(build: matrix.Build, cmd: List[str]) -> List[str]:
 	"""CMD, a kunit.py command that boots BUILD's kernel, as this host can
 	run it (x86_64 without a usable KVM: without_kvm())."""

@@ -30,7 +30,7 @@ from typing import Dict, List, Set, Tuple
 
 import matrix
 from kernel import (arch_args, boot_command, call_in_session, compiler_options,
-		    exit_interruptibly)
+		    exit_interruptibly, variant_args)
 from run_kunit import KUNIT_FAILED, leaf_cases, read_known
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -76,17 +76,12 @@ def bare_run(build: matrix.Build, tree: str, work: str, mode: str,
 		[f'--build_dir={os.path.join(work, mode)}', f'--kunitconfig={config}',
 		 '--timeout=900', f'--json={json_out}'] +
 		[f'--make_options={o}' for o in compiler_options(build)])
-	kernel_args = matrix.VARIANT_BY_NAME[variant].kernel_args
-	if kernel_args:
-		argv.append(f'--kernel_args={kernel_args}')
-	cpus = matrix.VARIANT_BY_NAME[variant].cpus
-	if cpus > 1:
-		argv.append(f'--qemu_args=-smp {cpus}')
-	argv.append('kasan')
+	argv += variant_args(matrix.VARIANT_BY_NAME[variant]) + ['kasan']
 	print(f'known_pristine: {mode} {variant}: bare kunit.py (log: {log})', flush=True)
 	with open(log, 'w') as out:
 		# Non-zero when a case fails, which is what is expected here.
-		ret = call_in_session(boot_command(build, argv), cwd=tree, stdout=out, stderr=subprocess.STDOUT,
+		ret = call_in_session(boot_command(build, argv), cwd=tree, stdout=out,
+				      stderr=subprocess.STDOUT,
 				      env=dict(os.environ, PYTHONDONTWRITEBYTECODE='1'))
 	if not os.path.exists(json_out):
 		print(f'known_pristine: {mode} {variant}: kunit.py exited {ret} without '

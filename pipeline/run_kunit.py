@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 import matrix
-from kernel import Kernel, interrupt_on_signals, stop_all, stopping
+from kernel import Kernel, interrupt_on_signals, stop_all, stopping, variant_args
 from listfile import ListError, read_list
 from results import Manifest, boot_stem, write_cell
 
@@ -188,12 +188,8 @@ class Runner:
 		scratch = kernel.boot_dir(os.path.join(self.args.out, 'boots', f'{cell.name}'))
 		variant = cell.boot
 		argv = (['exec'] + kernel.common_args(scratch) + kernel.exec_args() +
-			[f'--timeout={self.args.timeout}', f'--json={json_out}'])
-		if variant.kernel_args:
-			argv.append(f'--kernel_args={variant.kernel_args}')
-		if variant.cpus > 1:
-			argv.append(f'--qemu_args=-smp {variant.cpus}')
-		argv.append(cell.suite)	# kunit.filter_glob
+			[f'--timeout={self.args.timeout}', f'--json={json_out}'] +
+			variant_args(variant) + [cell.suite])	# kunit.filter_glob
 		self.cpus.take(variant.cpus)
 		start = time.monotonic()
 		try:
