@@ -21,12 +21,14 @@ reconfigures (and so rebuilds) another's kernel.
 
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import threading
-from typing import Callable, List, Optional, Set
+import time
+from typing import IO, Callable, List, NamedTuple, Optional, Set
 
 import matrix
 
@@ -150,26 +152,105 @@ def _end_session(proc: subprocess.Popen) -> None:
 			continue
 
 
+def _start(argv: List[str], **popen_args: object) -> Optional[subprocess.Popen]:
+	"""ARGV in a session of its own that stop_all() ends; None once
+	stop_all() ran."""
+	with _running_lock:
+		if _stopping.is_set():
+			return None
+		proc = subprocess.Popen(argv, start_new_session=True,  # type: ignore[call-overload]
+					**popen_args)
+		_running.add(proc)
+		return proc
+
+
+def _forget(proc: subprocess.Popen) -> None:
+	with _running_lock:
+		_running.discard(proc)
+
+
 def call_in_session(argv: List[str], **popen_args: object) -> int:
 	"""subprocess.call() in a session of its own, which stop_all() ends,
 	and so does an interrupt of the thread that waits for it (Ctrl-C, or
 	SIGTERM and SIGHUP with interrupt_on_signals()). A terminal's Ctrl-C
 	does not reach another session: kunit.py, QEMU and make are ended
 	here. Returns 130 without starting anything once stop_all() ran."""
-	with _running_lock:
-		if _stopping.is_set():
-			return 130
-		proc = subprocess.Popen(argv, start_new_session=True,  # type: ignore[call-overload]
-					**popen_args)
-		_running.add(proc)
+	proc = _start(argv, **popen_args)
+	if proc is None:
+		return 130
 	try:
 		return proc.wait()
 	except BaseException:
 		_end_session(proc)
 		raise
 	finally:
-		with _running_lock:
-			_running.discard(proc)
+		_forget(proc)
+
+
+class Exit(NamedTuple):
+	"""How a child ended: its exit status, and whether it was ended
+	because it printed nothing for the hang limit (call_watched())."""
+	status: int
+	hung: bool = False
+
+
+# Once a child printed nothing for the hang limit, it gets SIGINT, on which
+# kunit.py ends its QEMU and writes the rest of the kernel log and its
+# JSON (it takes a second or two); after this long, its session is ended.
+HANG_GRACE = 15.0
+
+
+def _copy(fd: int, out: IO[bytes], silence: float, until: float = float('inf')) -> bool:
+	"""Copies what FD prints to OUT until it closes (returns False), or
+	prints nothing for SILENCE seconds, or time.monotonic() reaches
+	UNTIL (True)."""
+	last = time.monotonic()
+	while True:
+		left = min(last + silence, until) - time.monotonic()
+		if left <= 0:
+			return True
+		ready, _, _ = select.select([fd], [], [], left)
+		if not ready:
+			continue
+		chunk = os.read(fd, 65536)
+		if not chunk:
+			return False
+		out.write(chunk)
+		out.flush()
+		last = time.monotonic()
+
+
+def call_watched(argv: List[str], out: IO[bytes], hang: float,
+		 grace: float = HANG_GRACE, **popen_args: object) -> Exit:
+	"""call_in_session() with ARGV's stdout and stderr copied to OUT as it
+	prints them. A child that prints nothing for HANG seconds has hung:
+	it gets SIGINT (kunit.py then ends its QEMU and writes its logs), and
+	GRACE seconds later, if it has not closed its output by then, its
+	whole session is ended (SIGTERM, then SIGKILL)."""
+	proc = _start(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **popen_args)
+	if proc is None:
+		return Exit(130)
+	assert proc.stdout is not None
+	fd = proc.stdout.fileno()
+	try:
+		hung = _copy(fd, out, hang)
+		if hung:
+			try:
+				os.kill(proc.pid, signal.SIGINT)
+			except ProcessLookupError:
+				pass
+			_copy(fd, out, grace, time.monotonic() + grace)
+			# Whatever is left of the session (a QEMU that
+			# kunit.py did not end); the leader, exited or not,
+			# is reaped here.
+			_end_session(proc)
+		return Exit(proc.wait(), hung)
+	except BaseException:
+		_end_session(proc)
+		raise
+	finally:
+		proc.stdout.close()
+		_forget(proc)
 
 
 def exit_interruptibly(main: Callable[[], int], name: str) -> None:
@@ -266,27 +347,34 @@ class Kernel:
 			[f'--kunitconfig={c}' for c in self.kunitconfigs()] +
 			[f'--make_options={o}' for o in self.make_options()])
 
-	def kunit(self, argv: List[str], log: str) -> int:
+	def kunit(self, argv: List[str], log: str, hang: Optional[int] = None) -> Exit:
 		"""Runs the tree's own kunit.py; its output goes to LOG.
 
 		In a session of its own (call_in_session()), so that it ends
-		with the QEMU it started (kunit.py does not pass SIGTERM on)."""
+		with the QEMU it started (kunit.py does not pass SIGTERM on).
+		With HANG, a kunit.py that prints nothing for HANG seconds is
+		ended (call_watched()): it prints a line as each case ends, so
+		its silence is a guest that stopped making progress, even one
+		that still prints a stall warning now and then."""
 		cmd = [sys.executable, 'tools/testing/kunit/kunit.py'] + argv
 		if argv[0] == 'exec':
 			cmd = boot_command(self.kind, cmd)
-		env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
-		with open(log, 'w') as out:
-			out.write('$ ' + ' '.join(cmd) + '\n')
+		# Unbuffered, so that its lines arrive as it prints them.
+		env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1', PYTHONUNBUFFERED='1')
+		with open(log, 'wb') as out:
+			out.write(('$ ' + ' '.join(cmd) + '\n').encode())
 			out.flush()
-			return call_in_session(cmd, cwd=self.tree, stdout=out,
-					       stderr=subprocess.STDOUT, env=env)
+			if hang is not None:
+				return call_watched(cmd, out, hang, cwd=self.tree, env=env)
+			return Exit(call_in_session(cmd, cwd=self.tree, stdout=out,
+						    stderr=subprocess.STDOUT, env=env))
 
 	def build(self, log: str) -> bool:
 		os.makedirs(self.build_dir, exist_ok=True)
 		if self.coverage and subprocess.call([os.path.join(COVERAGE, 'initramfs.sh'),
 						      self.tree, self.initramfs]) != 0:
 			return False
-		return self.kunit(self.build_argv(), log) == 0
+		return self.kunit(self.build_argv(), log).status == 0
 
 	@property
 	def image(self) -> str:

@@ -12,7 +12,7 @@ dimension or variant is added here and nowhere else.
 Shell scripts and the Makefile ask it from the command line:
 
   matrix.py check --bases B --modes M --variants V [--attempts N]
-		  [--timeout S] [--flake-boots N] [--toolchain T] [--arch A]
+		  [--timeout S] [--hang S] [--flake-boots N] [--toolchain T] [--arch A]
   matrix.py modes [--arch A] | variants | bases  (the known values, one line)
   matrix.py local-prefix                      (of a KERNEL_SRC tree's name)
   matrix.py build-suffix --toolchain T --arch A  (of a non-default build's name)
@@ -289,6 +289,7 @@ def main() -> int:
 	parser.add_argument('--variants')
 	parser.add_argument('--attempts')
 	parser.add_argument('--timeout', help='seconds a boot may take')
+	parser.add_argument('--hang', help='seconds a boot may print nothing')
 	parser.add_argument('--flake-boots', help='boots per kernel of make flake-check')
 	args = parser.parse_args()
 	try:
@@ -307,6 +308,7 @@ def main() -> int:
 			bases = ' '.join(b + build.suffix for b in (args.bases or '').split())
 			found = parse(bases, args.modes, args.variants, args.attempts)
 			whole_number(args.timeout, 'TIMEOUT', 'seconds')
+			whole_number(args.hang, 'HANG', 'seconds')
 			whole_number(args.flake_boots, 'FLAKE_BOOTS', 'boots')
 			if args.what == 'cells':
 				for c in found:

@@ -8,6 +8,11 @@ see matrix.py). Boots run side by side, as many as the machine has CPUs,
 each in a build directory of its own that points at the kernel image; they
 start as soon as their kernel is built, while the next one builds.
 
+A boot whose kunit.py prints nothing for --hang seconds (make's HANG) has
+hung: it is ended and counted as a crash, and the last kernel lines it
+printed are kept for the summary. kunit.py prints a line as each case
+ends; --timeout (TIMEOUT) bounds the whole boot.
+
 An upstream `kasan` boot with failing cases is booted again, up to
 --attempts boots in all, to tell a flaky case (failed, then passed) from a
 failing one (failed every time). A case that fails every time and is listed
@@ -36,7 +41,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 import matrix
 from kernel import Kernel, interrupt_on_signals, stop_all, stopping, variant_args
@@ -44,6 +49,16 @@ from listfile import ListError, read_list
 from results import Manifest, boot_stem, write_cell
 
 KUNIT_FAILED = ('FAIL', 'ERROR')
+# The kernel lines of a hung boot that the summary shows.
+HANG_LINES = 20
+
+
+@dataclass
+class Hang:
+	"""A boot that printed nothing for the hang limit and was ended."""
+	boot: int
+	seconds: int	# the hang limit it reached
+	last_lines: List[str]	# the last HANG_LINES lines of its kernel log
 
 
 @dataclass
@@ -59,6 +74,17 @@ class CellResult:
 	known: List[str] = field(default_factory=list)
 	crashed: List[str] = field(default_factory=list)
 	infrastructure: List[str] = field(default_factory=list)
+	hangs: List[Hang] = field(default_factory=list)
+
+
+class Booted(NamedTuple):
+	"""One boot's files, kunit.py's status, its wall time, and whether it
+	was ended for printing nothing for the hang limit."""
+	json: str
+	log: str
+	status: int
+	seconds: float
+	hung: bool = False
 
 
 def die(msg: str) -> None:
@@ -91,6 +117,16 @@ def read_known(path: Optional[str]) -> Dict[str, str]:
 def is_known(cell: matrix.Cell, case: str, known: Dict[str, str]) -> bool:
 	key = f'{matrix.known_name(cell.base)} {cell.mode} {cell.variant} {case}'
 	return any(fnmatch.fnmatchcase(key, k) for k in known)
+
+
+def last_lines(path: str, n: int = HANG_LINES) -> List[str]:
+	"""The last N lines of the log at PATH that are not blank."""
+	try:
+		with open(path, errors='replace') as f:
+			lines = [l.rstrip() for l in f]
+	except FileNotFoundError:
+		return []
+	return [l for l in lines if l.strip()][-n:]
 
 
 def guest_cpus(log: str) -> Optional[int]:
@@ -176,9 +212,10 @@ class Runner:
 		with self.print_lock:
 			print(f'run_kunit: {msg}', flush=True)
 
-	def boot(self, kernel: Kernel, cell: matrix.Cell, n: int) -> Tuple[str, str, int, float]:
-		"""Boot N of CELL; returns its JSON and log paths, kunit.py's status
-		and how long kunit.py exec took (once the boot had its CPUs)."""
+	def boot(self, kernel: Kernel, cell: matrix.Cell, n: int) -> Booted:
+		"""Boot N of CELL; returns its JSON and log paths, kunit.py's status,
+		how long kunit.py exec took (once the boot had its CPUs) and
+		whether it hung."""
 		res = self.args.results
 		stem = boot_stem(res, cell, n)
 		json_out, log = f'{stem}.json', f'{stem}.log'
@@ -193,7 +230,7 @@ class Runner:
 		self.cpus.take(variant.cpus)
 		start = time.monotonic()
 		try:
-			status = kernel.kunit(argv, f'{stem}.kunit.log')
+			ended = kernel.kunit(argv, f'{stem}.kunit.log', hang=self.args.hang)
 		finally:
 			self.cpus.give(variant.cpus)
 		seconds = round(time.monotonic() - start, 1)
@@ -201,7 +238,7 @@ class Runner:
 		if os.path.exists(raw):
 			shutil.move(raw, log)
 		shutil.rmtree(scratch, ignore_errors=True)
-		return json_out, log, status, seconds
+		return Booted(json_out, log, ended.status, seconds, ended.hung)
 
 	def run_cell(self, kernel: Kernel, cell: matrix.Cell) -> CellResult:
 		"""Boots CELL again while a case failed in every boot so far.
@@ -214,10 +251,17 @@ class Runner:
 		history: Dict[str, List[str]] = {}
 		failed_every_boot: Set[str] = set()
 		for n in range(1, attempts + 1):
-			json_out, log, status, seconds = self.boot(kernel, cell, n)
-			r.seconds.append(seconds)
-			cases, crashes, infra = boot_results(json_out, log, status, cell.suite,
+			b = self.boot(kernel, cell, n)
+			r.seconds.append(b.seconds)
+			cases, crashes, infra = boot_results(b.json, b.log, b.status, cell.suite,
 							     cell.boot.cpus)
+			if b.hung:
+				# What the log lacks (no JSON, no CPU count) is
+				# the kill's doing, not the infrastructure's.
+				crashes = [f'hung: printed nothing for {self.args.hang} s '
+					   '(HANG), so the boot was ended'] + crashes
+				infra = []
+				r.hangs.append(Hang(n, self.args.hang, last_lines(b.log)))
 			r.crashed += [f'boot {n}: {c}' for c in crashes]
 			r.infrastructure += [f'boot {n}: {c}' for c in infra]
 			r.boots.append('infrastructure' if infra else 'crashed' if crashes else 'ok')
@@ -266,6 +310,8 @@ def main() -> int:
 	parser.add_argument('--suite', help='boot only this suite')
 	parser.add_argument('--attempts', default='3')
 	parser.add_argument('--timeout', type=int, default=900)
+	parser.add_argument('--hang', default='120',
+			    help='seconds without output after which a boot has hung')
 	parser.add_argument('--known', help='known-failures file')
 	parser.add_argument('--jobs', type=int, default=os.cpu_count() or 1,
 			    help='host CPUs that boots may use at once')
@@ -286,8 +332,10 @@ def main() -> int:
 	try:
 		cells = matrix.parse(' '.join(trees), args.modes, args.variants,
 				     args.attempts)
+		matrix.whole_number(args.hang, 'HANG', 'seconds')
 	except matrix.MatrixError as e:
 		die(str(e))
+	args.hang = int(args.hang)
 	if args.suite:
 		cells = [c for c in cells if c.suite == args.suite]
 	args.attempts = int(args.attempts)

@@ -97,6 +97,8 @@ expect_error "empty VARIANTS" "VARIANTS is empty" mk VARIANTS= kunit
 expect_error "empty BASES" "BASES is empty" mk BASES= kunit
 expect_error "zero ATTEMPTS" "ATTEMPTS is '0'" mk ATTEMPTS=0 kunit
 expect_error "zero TIMEOUT" "TIMEOUT is '0'" mk TIMEOUT=0 kunit
+expect_error "zero HANG" "HANG is '0'" mk HANG=0 kunit
+expect_error "HANG not a number" "HANG is '2m'" mk HANG=2m kunit
 expect_error "FLAKE_BOOTS not a number" "FLAKE_BOOTS is 'x'" mk FLAKE_BOOTS=x flake-check
 expect_error "duplicated base" "BASES names '7.3' twice" mk BASES="7.3 7.3" kunit
 expect_error "variants of no mode" "names no boot variant of mode generic" \

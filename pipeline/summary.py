@@ -4,7 +4,8 @@
 
 Prints a table (a row per cell: base, toolchain, architecture, KASAN mode,
 boot variant, suite; and a total row), the names of every failed, crashed,
-flaky and known-failing case, every cell that is missing or present twice,
+flaky and known-failing case (and the last kernel lines of a boot that
+hung), every cell that is missing or present twice,
 writes the table to
 summary.md in the first directory, prints the flaky and known counts, and
 ends with the closing line
@@ -96,6 +97,11 @@ def main() -> int:
 		for column in ('failed', 'crashed', 'infrastructure', 'flaky'):
 			for case in r[column]:
 				print(f'  {column}: {name}: {case}')
+		for h in r.get('hangs', []):
+			print(f"  hung: {name}: boot {h['boot']} printed nothing for {h['seconds']} s; "
+			      f"the last kernel lines of {name}.{h['boot']}.log:")
+			for line in h['last_lines'] or ['(none: the kernel printed nothing)']:
+				print(f'    | {line}')
 		if r['known']:
 			print(f"  known: {name}: {len(r['known'])} cases listed in "
 			      'pipeline/known-failures.txt, e.g. ' + r['known'][0])

@@ -14,7 +14,7 @@ Exit status 1 if a cell or a check failed.
 
 Usage: pipeline/toolchains.py --tree NAME=PATH --pristine NAME=PATH ...
 	--work DIR --out DIR [--modes M] [--variants V] [--attempts N]
-	[--timeout S] [--known FILE]
+	[--timeout S] [--hang S] [--known FILE]
 """
 
 import argparse
@@ -65,7 +65,7 @@ def run_build(args: argparse.Namespace, build: matrix.Build, trees: Dict[str, st
 	argv = [sys.executable, os.path.join(HERE, 'run_kunit.py'),
 		'--out', args.out, '--results', results, '--modes', ' '.join(modes),
 		'--variants', args.variants, '--attempts', args.attempts,
-		'--timeout', args.timeout]
+		'--timeout', args.timeout, '--hang', args.hang]
 	if args.known:
 		argv += ['--known', args.known]
 	for name, path in trees.items():
@@ -104,6 +104,7 @@ def main() -> int:
 	parser.add_argument('--variants', default=' '.join(matrix.DEFAULT_VARIANTS))
 	parser.add_argument('--attempts', default='3')
 	parser.add_argument('--timeout', default='900')
+	parser.add_argument('--hang', default='120')
 	parser.add_argument('--known')
 	args = parser.parse_args()
 	trees = pairs(args.tree, '--tree')
