@@ -31,6 +31,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 MODES: Tuple[str, ...] = ('generic', 'sw_tags', 'hw_tags')
+# The modes whose reports look objects up in a stack ring (report_tags.c).
+TAG_MODES: Tuple[str, ...] = ('sw_tags', 'hw_tags')
 
 # Compilers: Debian 12's GCC 12, or its LLVM 19 (clang-19, lld-19, llvm-19).
 TOOLCHAINS: Tuple[str, ...] = ('gcc', 'llvm')
@@ -60,11 +62,14 @@ class Variant:
 	upstream_modes: Tuple[str, ...] = MODES
 	cpus: int = 1
 	why: str = ''
+	# False for a boot that only the upstream suite needs.
+	ours: bool = True
 
 	def suites(self, mode: str) -> Tuple[str, ...]:
+		ours = (OUR_SUITE,) if self.ours else ()
 		if mode in self.upstream_modes:
-			return SUITES
-		return (OUR_SUITE,)
+			return (UPSTREAM_SUITE,) + ours
+		return ours
 
 
 VARIANTS: Tuple[Variant, ...] = (
@@ -89,6 +94,14 @@ VARIANTS: Tuple[Variant, ...] = (
 	# (page_alloc_oob_right, match_all_not_assigned fail here).
 	Variant('sampled', 'kasan.page_alloc.sample=2', ('hw_tags',), upstream_modes=(),
 		why='page_alloc tags every second large allocation only'),
+	# A ring that the boot does not fill, so that a report walks unused
+	# entries (kmalloc_large_invalid_free_tag_zero).
+	Variant('stack_ring', 'kasan.stack_ring_size=1048576', TAG_MODES, TAG_MODES,
+		ours=False, why='a stack ring with unused entries'),
+	# No stack collection: the ring is not allocated, whatever its size.
+	Variant('stacktrace_off', 'kasan.stacktrace=off kasan.stack_ring_size=1024',
+		TAG_MODES, TAG_MODES, ours=False,
+		why='tag-based reports without a stack ring'),
 )
 VARIANT_BY_NAME: Dict[str, Variant] = {v.name: v for v in VARIANTS}
 

@@ -11,6 +11,8 @@
 #                                     the series reverted must be caught by
 #                                     the upstream suite's case it adds)
 #   Killed-by: kasan.vmalloc_oob*    (only these cases count, if given)
+#   Variant: stack_ring              (default if absent: the boot variant,
+#                                     see pipeline/matrix.py)
 # A mutant is killed when, in every mode it names, such a case fails or the
 # kernel crashes; a mutant that does not build is an error. Prints one
 # line per mutant and exits non-zero if a mutant not listed as equivalent in
@@ -76,12 +78,14 @@ for m in $chosen; do
 	# "Killed-by:" globs: only those cases count as a kill (the upstream
 	# suite has cases that fail for reasons of their own).
 	killers=$(sed -n '/^diff /q; s/^Killed-by: //p' "$m")
+	variant=$(sed -n '/^diff /q; s/^Variant: //p' "$m")
+	variant=${variant:-default}
 	git -C "$tree" apply "$m" || die "$name does not apply to $tree"
 	results=$build/mutants/$base/$name
 	rm -rf "$results"
 	run_child "$run_kunit" --tree "$name_of_tree=$tree" \
 		--out "$build/out" --results "$results" --modes "$modes" \
-		--variants default --attempts 1 --suite "$suite" \
+		--variants "$variant" --attempts 1 --suite "$suite" \
 		--timeout "${MUTANT_TIMEOUT:-180}" \
 		--known "$repo/pipeline/known-failures.txt" >/dev/null || true
 	git -C "$tree" checkout -q -- .
@@ -125,6 +129,6 @@ PY
 			survived=$((survived + 1))
 		fi
 	fi
-	echo "mutants: $base $name ($suite; $modes): $verdict"
+	echo "mutants: $base $name ($suite; $modes; $variant): $verdict"
 done
 [ "$survived" -eq 0 ] || die "$survived mutants of $base survived or did not build"
