@@ -10,6 +10,8 @@
 #   make kunit       build and run on the trees as they are (keeps hand edits)
 #   make summary     print the table of the last run again
 #   make merge RESULTS="DIR..."  one table of results from several machines
+#   make kcidb [RESULTS="DIR..."]  the last run (or those results) as one
+#                    KernelCI (KCIDB) submission, build/kcidb.json
 #   make coverage    the coverage report and gate of the last run again
 #   make series      write the mailable series per base to build/series/BASE/
 #   make checkpatch  checkpatch --strict over those series
@@ -29,6 +31,7 @@
 #   TOOLCHAIN=gcc|llvm (Debian's GCC 12 or clang-19; coverage needs gcc)
 #   KUNIT_ARCH=arm64|x86_64 (x86_64: generic KASAN only, without coverage)
 #   ATTEMPTS=3 (boots of the upstream suite to tell flaky from failing)
+#   KCIDB_ORIGIN=vmalloc_skip (make kcidb's origin: the ids' prefix)
 #   HANG=120 (a boot that prints nothing this many seconds has hung: it is
 #   ended and counted as a crash; TIMEOUT=900 bounds the whole boot)
 #   KERNEL_SRC=/path/to/tree [BASE=6.12]   use your own tree as the base
@@ -60,6 +63,7 @@ TIMEOUT ?= 900
 # minutes rather than after TIMEOUT.
 HANG ?= 120
 FLAKE_BOOTS ?= 5
+KCIDB_ORIGIN ?= vmalloc_skip
 
 # A user's own tree: the series is chosen from its version, or from BASE.
 ifneq ($(KERNEL_SRC),)
@@ -109,7 +113,7 @@ matrix_args := --modes "$(MODES)" --variants "$(VARIANTS)"
 coverage_build := $(if $(build_suffix),,yes)
 
 .PHONY: all test setup fetch prepare assemble-if-stale kunit run summary merge \
-	selftest series checkpatch mutants mutants-check bisect coverage bench known-check toolchains \
+	selftest series checkpatch mutants mutants-check bisect coverage bench known-check toolchains kcidb \
 	flake-check clean distclean
 
 all: setup assemble-if-stale run
@@ -172,6 +176,15 @@ merge:
 	@$(if $(RESULTS),,echo "merge: RESULTS is empty: name the results directories to merge" >&2; exit 2;) \
 	$(PY) pipeline/summary.py $(SUMMARY_ARGS) \
 		--bases "$(foreach b,$(BASES),$(call tree_name,$(b))$(build_suffix))" $(matrix_args) $(RESULTS)
+
+# make kcidb [RESULTS="DIR..." BASES=... MODES=... VARIANTS=...]: the last
+# run, or the results make merge would read, as one KCIDB submission in
+# build/kcidb.json, written only if it validates (docs/kcidb.md).
+kcidb:
+	@$(PY) pipeline/kcidb.py --origin "$(KCIDB_ORIGIN)" --out "$(BUILD)/kcidb.json" \
+		--known pipeline/known-failures.txt $(trees) \
+		$(if $(RESULTS),--bases "$(foreach b,$(BASES),$(call tree_name,$(b))$(build_suffix))" \
+		$(matrix_args) $(RESULTS),"$(BUILD)/results")
 
 coverage:
 	@$(if $(coverage_build),,echo "coverage: gcov needs TOOLCHAIN=gcc KUNIT_ARCH=arm64" >&2; exit 2;) \

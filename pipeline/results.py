@@ -3,7 +3,7 @@
 
 manifest.json is written before the first kernel is built and lists every
 cell the run is expected to produce, with the exact version and source of
-each base, the toolchain and QEMU. CELL.summary.json and CELL.junit.xml are
+each base, the commits of each assembled tree, the toolchain and QEMU. CELL.summary.json and CELL.junit.xml are
 written as each cell finishes. summary.py and make merge read them back
 through load(), which refuses a run that misses a cell or has one twice.
 """
@@ -46,6 +46,29 @@ def base_version(tree: str) -> Dict[str, str]:
 	return {'version': version, 'source': source}
 
 
+def tree_commits(tree: str) -> Dict[str, Any]:
+	"""What an assembled tree is made of: its HEAD, its first commit (the
+	pristine base, see assemble.sh), the series' commits between them,
+	oldest first, and whether it has uncommitted edits (make kunit runs a
+	tree as it is). {} if TREE is no git checkout of its own."""
+	def git(*args: str) -> str:
+		return subprocess.run(['git', '-C', tree, *args], capture_output=True, text=True,
+				      check=True).stdout
+	try:
+		if os.path.realpath(git('rev-parse', '--show-toplevel').strip()) != \
+		   os.path.realpath(tree):
+			return {}
+		head = git('rev-parse', 'HEAD').strip()
+		base = git('rev-list', '--max-parents=0', 'HEAD').split()[0]
+		log = git('log', '--reverse', '--format=%H %s', f'{base}..HEAD')
+		edited = bool(git('--no-optional-locks', 'status', '--porcelain',
+				  '--untracked-files=no').strip())
+	except (OSError, subprocess.CalledProcessError, IndexError):
+		return {}
+	series = [dict(zip(('commit', 'subject'), line.split(' ', 1))) for line in log.splitlines()]
+	return {'head': head, 'base': base, 'series': series, 'edited': edited}
+
+
 @dataclass
 class Manifest:
 	bases: Dict[str, Dict[str, str]]
@@ -53,6 +76,7 @@ class Manifest:
 	toolchain: str
 	qemu: str
 	started: str = ''
+	commits: Dict[str, Dict[str, Any]] = field(default_factory=dict)
 
 	@classmethod
 	def start(cls, results: str, trees: Dict[str, str],
@@ -65,6 +89,7 @@ class Manifest:
 			 else f'qemu-system-{a}' for a in arches]
 		m = cls(bases={name: base_version(t) for name, t in trees.items()},
 			cells=[c.name for c in cells],
+			commits={name: tree_commits(t) for name, t in trees.items()},
 			toolchain='; '.join(first_line(compiler_argv(b)) for b in builds),
 			qemu='; '.join(first_line([q, '--version']) for q in qemus),
 			started=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))

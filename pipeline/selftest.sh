@@ -119,10 +119,32 @@ expect_error "the runner checks its settings with matrix.py" "MODES: unknown mod
 	--known pipeline/known-failures.txt
 
 # --- Unit tests of the runner and of the results -------------------------
-for t in run_kunit_test results_test semantics_test buildcheck_test; do
+for t in run_kunit_test results_test semantics_test buildcheck_test kcidb_test; do
 	check "$t" sh -c 'cd "$1/pipeline" && /usr/bin/python3 "$2.py" 2>"$3/$2.log" ||
 		{ cat "$3/$2.log"; false; }' - "$repo" "$t" "$tmp"
 done
+
+# --- make kcidb: a valid KCIDB submission of a run, or one line ----------
+/usr/bin/python3 pipeline/kcidb_test.py --fixture "$tmp/kcidb-run"
+kcidb_run() { mk kcidb RESULTS="$tmp/kcidb-run" BASES=6.12 MODES=generic \
+	VARIANTS="default init_on_alloc" "$@"; }
+expect_error "make kcidb of no run" "kcidb: the run cannot be submitted: .*no manifest.json" mk kcidb
+expect_error "a KCIDB origin KCIDB refuses" "KCIDB_ORIGIN is 'Vmalloc-Skip'" \
+	kcidb_run KCIDB_ORIGIN=Vmalloc-Skip
+expect_error "make kcidb of a merge that misses a cell" "init_on_free-kasan_vmalloc_skip: missing" \
+	mk kcidb RESULTS="$tmp/kcidb-run" BASES=6.12 MODES=generic VARIANTS="default init_on_free"
+out=$(kcidb_run 2>&1)
+check "make kcidb writes a submission that validates" \
+	sh -c 'echo "$1" | grep -q "9 tests (3 cells and their cases).*valid" && test -s "$2"' - \
+	"$out" "$r/build/kcidb.json"
+check "the schema is kcidb-io's v5: python3-jsonschema finds the file valid, and a status it lacks not" \
+	/usr/bin/python3 -c 'import json, sys
+sys.path.insert(0, "pipeline")
+import kcidb
+data = json.load(open(sys.argv[1]))
+assert kcidb.validate(data) is None and data["version"] == {"major": 5, "minor": 3}
+data["tests"][0]["status"] = "BROKEN"
+assert "BROKEN" in kcidb.validate(data)' "$r/build/kcidb.json"
 
 # --- Never touch what is not ours ----------------------------------------
 # A checkout whose path has a space, next to a directory named like the

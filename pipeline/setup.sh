@@ -15,6 +15,7 @@ die() { echo "setup: $*" >&2; exit 1; }
 pkgs="make gcc gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu bc flex bison
 libc6-dev-arm64-cross
 libssl-dev libelf-dev ccache lcov python3 python3-ply python3-git python3-junit.xml git rsync
+python3-jsonschema
 xz-utils binutils cpio util-linux"
 # make toolchains and TOOLCHAIN=llvm: Debian 12's LLVM 19 (LLVM=-19), and
 # sparse for make C=2.
