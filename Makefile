@@ -101,9 +101,17 @@ $(goals):
 else
 
 # ccache: cache hits wherever the checkout is (paths below build/ are
-# hashed relative to it); the user's own ccache settings are left alone.
+# hashed relative to it); the user's own ccache settings are left alone,
+# but for depend mode, which a CCACHE_DEPEND of the environment overrides.
+# Depend mode takes the headers from the compiler's own -MMD output instead
+# of running the preprocessor once more: a cold compile of mm/, kernel/,
+# lib/ and fs/ of 7.3 generic took 205 s with ccache's default mode, 159 s
+# without ccache and 155 s in depend mode, which then hits 99 % in another
+# checkout (docs/timing.md).
 export CCACHE_BASEDIR := $(BUILD)
 export CCACHE_NOHASHDIR := 1
+CCACHE_DEPEND ?= 1
+export CCACHE_DEPEND
 
 # A tree's kernels are named after it and the build ('7.3-llvm').
 build_suffix := $(shell $(MATRIX) build-suffix $(build_args))
@@ -112,18 +120,36 @@ matrix_args := --modes "$(MODES)" --variants "$(VARIANTS)"
 # Coverage is measured with gcov of GCC on arm64 only (kernel.py).
 coverage_build := $(if $(build_suffix),,yes)
 
-.PHONY: all test setup fetch prepare assemble-if-stale kunit run summary merge \
+.PHONY: all test checks setup fetch prepare assemble-if-stale kunit run summary merge \
 	selftest series checkpatch mutants mutants-check bisect coverage bench known-check toolchains kcidb \
 	flake-check clean distclean
 
 all: setup assemble-if-stale run
 
 # CI's closing line is "N passed, N failed, N skipped" (see pipeline/summary.py).
-test: setup selftest checkpatch mutants-check
-	@$(MAKE) -s run SUMMARY_ARGS=--ci
+# The checks (selftest, checkpatch, mutants-check: about 150 s, one core)
+# run beside the run, whose first kernel build takes longer; their output
+# is printed when both have ended, before the summary. A check that fails
+# fails make test, whatever the counts say.
+test: setup assemble-if-stale
+	@checks="$(BUILD)/checks.log"; status=0; \
+	$(MAKE) -s checks >"$$checks" 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; exit 130' INT; \
+	trap 'kill $$pid 2>/dev/null; exit 143' TERM; \
+	$(MAKE) -s run RUN_SUMMARY=no || status=1; \
+	wait $$pid || { status=1; echo "checks: FAILED (their output below)"; }; \
+	cat "$$checks"; \
+	$(PY) pipeline/summary.py --ci "$(BUILD)/results" || status=1; \
+	exit $$status
+
+checks: selftest checkpatch mutants-check
+
+# TOOLCHAIN=llvm, KUNIT_ARCH=x86_64 and make toolchains need LLVM 19,
+# sparse and x86_64's QEMU; the other goals do not.
+setup_toolchains := $(if $(filter toolchains,$(MAKECMDGOALS))$(filter-out gcc,$(TOOLCHAIN))$(filter-out arm64,$(KUNIT_ARCH)),--toolchains)
 
 setup:
-	@pipeline/setup.sh $(if $(KERNEL_SRC),,$(BASES))
+	@pipeline/setup.sh $(setup_toolchains) $(if $(KERNEL_SRC),,$(BASES))
 	@pipeline/check-qemu.sh
 
 # Kbuild refuses a source or build directory whose path has a space.
@@ -164,7 +190,7 @@ run:
 	$(if $(coverage_build),$(PY) coverage/capture.py --results "$(BUILD)/results" \
 		--out "$(BUILD)/out" --covroot "$(BUILD)/coverage" $(trees) || status=1;,\
 		echo "coverage: not measured: gcov needs TOOLCHAIN=gcc KUNIT_ARCH=arm64";) \
-	$(PY) pipeline/summary.py $(SUMMARY_ARGS) "$(BUILD)/results" || status=1; \
+	$(if $(filter no,$(RUN_SUMMARY)),,$(PY) pipeline/summary.py $(SUMMARY_ARGS) "$(BUILD)/results" || status=1;) \
 	exit $$status
 
 summary:

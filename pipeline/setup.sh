@@ -4,10 +4,20 @@
 # Install what the pipeline needs on Debian 12 and check that the QEMU found
 # can emulate MTE. Idempotent: installs only what is missing.
 #
-# Usage: pipeline/setup.sh [BASE...]   (bases whose Debian source is needed)
+# Usage: pipeline/setup.sh [--toolchains] [BASE...]
+#   --toolchains  also what make toolchains, TOOLCHAIN=llvm and
+#                 KUNIT_ARCH=x86_64 need: LLVM 19, sparse and x86_64's QEMU
+#                 (about 700 MB installed, most of a cold apt step)
+#   BASE          a base whose Debian source is needed
 set -eu
 
 die() { echo "setup: $*" >&2; exit 1; }
+
+toolchains=""
+if [ "${1:-}" = --toolchains ]; then
+	toolchains=yes
+	shift
+fi
 
 # Packages from the machine's own suites (bookworm).
 # libc6-dev-arm64-cross: the UAPI headers nolibc programs (coverage, bench)
@@ -19,7 +29,7 @@ python3-jsonschema
 xz-utils binutils cpio util-linux"
 # make toolchains and TOOLCHAIN=llvm: Debian 12's LLVM 19 (LLVM=-19), and
 # sparse for make C=2.
-pkgs="$pkgs clang-19 lld-19 llvm-19 sparse"
+[ -n "$toolchains" ] && pkgs="$pkgs clang-19 lld-19 llvm-19 sparse"
 for base in "$@"; do
 	[ "$base" = 6.12 ] && pkgs="$pkgs linux-source-6.12"
 done
@@ -32,13 +42,18 @@ done
 
 # QEMU must be new enough for MTE; Debian 12's own 7.2 is not. x86_64's
 # (KUNIT_ARCH=x86_64, make toolchains) comes from the same suite, as both
-# share qemu-system-common.
+# share qemu-system-common; both come from bookworm-backports, so that the
+# two never come from different suites.
 qemu_major() {
 	command -v "$1" >/dev/null 2>&1 || { echo 0; return; }
 	"$1" --version | sed -n '1s/.*version \([0-9]*\)\..*/\1/p'
 }
 need_qemu=""
-for q in qemu-system-aarch64 qemu-system-x86_64; do
+qemus=qemu-system-aarch64 qemu_pkgs=qemu-system-arm
+if [ -n "$toolchains" ]; then
+	qemus="$qemus qemu-system-x86_64" qemu_pkgs="$qemu_pkgs qemu-system-x86"
+fi
+for q in $qemus; do
 	[ "$(qemu_major "$q")" -ge 8 ] 2>/dev/null || need_qemu=yes
 done
 
@@ -53,7 +68,7 @@ if [ "$(id -u)" -ne 0 ]; then
 		echo "  printf 'Types: deb\\nURIs: http://deb.debian.org/debian\\nSuites: bookworm-backports\\nComponents: main\\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\\n' > $backports" >&2
 	echo "  apt-get update && apt-get install -y$missing" >&2
 	[ -n "$need_qemu" ] &&
-		echo "  apt-get install -y -t bookworm-backports qemu-system-arm qemu-system-x86" >&2
+		echo "  apt-get install -y -t bookworm-backports $qemu_pkgs" >&2
 	exit 1
 fi
 
@@ -76,8 +91,9 @@ if [ -n "$missing" ]; then
 	apt-get install -y -q $missing >/dev/null || die "apt-get install failed:$missing"
 fi
 if [ -n "$need_qemu" ]; then
-	echo "setup: installing qemu-system-arm and qemu-system-x86 from bookworm-backports"
-	apt-get install -y -q -t bookworm-backports qemu-system-arm qemu-system-x86 >/dev/null ||
-		die "cannot install qemu-system-arm and qemu-system-x86 from bookworm-backports"
+	echo "setup: installing $qemu_pkgs from bookworm-backports"
+	# shellcheck disable=SC2086
+	apt-get install -y -q -t bookworm-backports $qemu_pkgs >/dev/null ||
+		die "cannot install $qemu_pkgs from bookworm-backports"
 fi
 exit 0
