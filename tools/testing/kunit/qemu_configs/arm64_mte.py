@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # arm64 QEMU machine with the Memory Tagging Extension, for KASAN HW_TAGS.
-# Works for the generic and sw_tags modes too. Needs QEMU 8 or later:
-# QEMU 7.2's MTE emulation makes a HW_TAGS kernel report a bogus
-# slab-out-of-bounds during kmem_cache_init() and panic.
+# Works for the generic and sw_tags modes too. Debian 12's QEMU 7.2 does
+# not work for HW_TAGS: its MTE emulation makes the kernel report a bogus
+# slab-out-of-bounds during kmem_cache_init() and panic. QEMU 10.0.2
+# (Debian bookworm-backports) works; versions in between were not tried.
 from ..qemu_config import QemuArchParams
 
 QEMU_ARCH = QemuArchParams(linux_arch='arm64',
