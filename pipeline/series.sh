@@ -8,7 +8,7 @@
 # as its author; a backport keeps its upstream author, and the person adds
 # their Signed-off-by as the backporter. The cover letter's subject and body
 # come from patches/BASE/cover-letter (first paragraph: subject), the subject
-# prefix from patches/BASE/subject-prefix (e.g. "PATCH 6.12.y").
+# prefix from patches/BASE/subject-prefix (e.g. "PATCH vendor-6.12").
 #
 # Then prove a maintainer gets the same tree: the series is applied with
 # git am to a worktree of the base commit, and the resulting tree object
@@ -24,6 +24,9 @@ set -eu
 die() { echo "series: $*" >&2; exit 1; }
 [ $# -eq 3 ] || die "usage: series.sh TREE BASE OUTDIR"
 tree=$1 base=$2 out=$3
+# Absolute, as git -C "$tree" would read a relative OUTDIR from the tree.
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cover=$repo/patches/$base/cover-letter
 pipeline_email=pipeline@localhost

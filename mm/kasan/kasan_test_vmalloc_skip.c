@@ -2056,7 +2056,7 @@ static void expect_stack(struct kunit *test, const struct vm_struct *vm,
  * New kthreads' stacks, one of them freshly vmalloc()ed: kernel/fork.c
  * caches at most NR_CACHED_STACKS freed stacks per CPU, and all the kthreads
  * are alive at once. The mask is kernel/fork.c's own (THREADINFO_GFP, or
- * GFP_VMAP_STACK since v6.19, private to that file): the stacks' tags show
+ * GFP_VMAP_STACK since v6.16, private to that file): the stacks' tags show
  * what it did. Prints:
  *   observed: stack_page_tags=0xff|alloc|none|mixed
  */
