@@ -359,19 +359,13 @@ def main() -> int:
 	parser.add_argument('--tree', action='append', default=[], metavar='NAME=PATH',
 			    help='an assembled tree, for a run whose manifest has no commits')
 	parser.add_argument('--known', help='known-failures file, for the causes')
-	parser.add_argument('--bases', help='expect the cells of this matrix instead '
-			    'of those of the manifests (with --modes and --variants)')
-	parser.add_argument('--modes')
-	parser.add_argument('--variants')
+	matrix.add_expected_arguments(parser)
 	args = parser.parse_args()
 	try:
-		expected = None
-		if args.bases is not None:
-			try:
-				expected = [c.name for c in matrix.parse(args.bases, args.modes,
-									args.variants)]
-			except matrix.MatrixError as e:
-				raise KcidbError(str(e))
+		try:
+			expected = matrix.expected_cells(args)
+		except matrix.MatrixError as e:
+			raise KcidbError(str(e))
 		local = dict(t.partition('=')[::2] for t in args.tree)
 		known: Dict[str, str] = {}
 		if args.known:

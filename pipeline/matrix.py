@@ -282,6 +282,22 @@ def parse(bases: Optional[str], modes: Optional[str], variants: Optional[str],
 	return found
 
 
+def add_expected_arguments(parser: argparse.ArgumentParser) -> None:
+	"""--bases, --modes and --variants: the cells a set of results must hold."""
+	parser.add_argument('--bases', help='expect the cells of this matrix instead '
+			    'of those of the manifests (with --modes and --variants)')
+	parser.add_argument('--modes')
+	parser.add_argument('--variants')
+
+
+def expected_cells(args: argparse.Namespace) -> Optional[List[str]]:
+	"""The names of the cells add_expected_arguments() asked for, or None
+	when --bases is not given and the manifests say which cells ran."""
+	if args.bases is None:
+		return None
+	return [c.name for c in parse(args.bases, args.modes, args.variants)]
+
+
 def build_from(toolchain: Optional[str], arch: Optional[str]) -> Build:
 	"""The build TOOLCHAIN and KUNIT_ARCH ask for, checked."""
 	t = toolchain or DEFAULT_BUILD.toolchain

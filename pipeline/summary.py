@@ -66,20 +66,14 @@ def main() -> int:
 	parser.add_argument('results', nargs='+', help='results directories')
 	parser.add_argument('--ci', action='store_true',
 			    help='end with "N passed, N failed, N skipped" only')
-	parser.add_argument('--bases', help='expect the cells of this matrix instead '
-			    'of those of the manifests (with --modes and --variants)')
-	parser.add_argument('--modes')
-	parser.add_argument('--variants')
+	matrix.add_expected_arguments(parser)
 	args = parser.parse_args()
 
-	expected = None
-	if args.bases is not None:
-		try:
-			expected = [c.name for c in matrix.parse(args.bases, args.modes,
-								args.variants)]
-		except matrix.MatrixError as e:
-			print(f'summary: {e}', file=sys.stderr)
-			return 2
+	try:
+		expected = matrix.expected_cells(args)
+	except matrix.MatrixError as e:
+		print(f'summary: {e}', file=sys.stderr)
+		return 2
 	run = load(args.results, expected)
 	total = {k: sum(len(r[k]) for r in run.rows) for k in COUNTS}
 	lines = table(run.rows, total)
