@@ -1,14 +1,17 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Boot our suite several times on every kernel: it must never flake.
+"""Boot a suite several times on every kernel: it must never flake.
 
 Builds the kernels once (as make kunit does), then boots the default variant
-of kasan_vmalloc_skip BOOTS times per kernel, each run into a results
+of the suite (ours, kasan_vmalloc_skip, unless --suite kasan) BOOTS times per
+kernel, with one attempt per boot, each run into a results
 directory of its own (OUT/N), and prints, per cell, the cases that failed in
-some of the boots. Exit status 1 if any case failed or any boot crashed.
+some of the boots. Exit status 1 if any case failed or any boot crashed; a known failure
+(--known) counts neither way, as in make run.
 
 Usage: pipeline/flake_check.py --boots 5 --results DIR --out OUT
                                --tree NAME=PATH [--tree ...] [--modes M]
+                               [--suite kasan] [--known FILE]
 """
 
 import argparse
@@ -32,6 +35,8 @@ def main() -> int:
 	parser.add_argument('--out', required=True)
 	parser.add_argument('--tree', action='append', required=True)
 	parser.add_argument('--modes', default=' '.join(matrix.MODES))
+	parser.add_argument('--suite', default=matrix.OUR_SUITE, choices=matrix.SUITES)
+	parser.add_argument('--known', help='known-failures file')
 	args = parser.parse_args()
 	if args.boots < 2:
 		print('flake_check: --boots must be 2 or more', file=sys.stderr)
@@ -45,7 +50,9 @@ def main() -> int:
 		run = os.path.join(args.results, str(n))
 		argv = [sys.executable, os.path.join(HERE, 'run_kunit.py'), '--out', args.out,
 			'--results', run, '--modes', args.modes, '--variants', 'default',
-			'--suite', matrix.OUR_SUITE, '--attempts', '1']
+			'--suite', args.suite, '--attempts', '1']
+		if args.known:
+			argv += ['--known', args.known]
 		argv += [f'--tree={t}' for t in args.tree]
 		if n > 1:
 			argv.append('--no-build')
@@ -68,7 +75,7 @@ def main() -> int:
 		for case, times in sorted(failed.items()):
 			print(f'  {case}: failed in {times} of {boots[cell]} boots')
 			bad += 1
-	print(f'flake_check: {"no case of our suite failed" if not bad else f"{bad} failures"} '
+	print(f'flake_check: {f"no case of {args.suite} failed" if not bad else f"{bad} failures"} '
 	      f'in {args.boots} boots of every kernel')
 	return 1 if bad else 0
 
