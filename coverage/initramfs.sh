@@ -6,7 +6,8 @@
 # tools/include/nolibc and writes into OUT:
 #   init              the static aarch64 binary
 #   initramfs.list    its gen_init_cpio list (for CONFIG_INITRAMFS_SOURCE)
-#   initramfs.config  the kunitconfig fragment that builds it into the kernel
+#   initramfs.config  the kunitconfig fragment that builds it into a kernel
+#                     whose build directory is beside OUT
 #
 # Usage: coverage/initramfs.sh TREE OUT [INIT_C]
 set -eu
@@ -46,5 +47,10 @@ dir /sys 0755 0 0
 file /init $out/init 0755 0 0
 LIST
 update initramfs.list
-printf 'CONFIG_INITRAMFS_SOURCE="%s"\n' "$out/initramfs.list" >"$tmp/initramfs.config"
+# Relative to the kernel's build directory, where the kernel's build runs
+# gen_initramfs.sh: pipeline/kernel.py puts OUT beside it. An absolute path
+# would end up in autoconf.h, which every object includes, so that no object
+# of one checkout could be a ccache hit in another.
+printf 'CONFIG_INITRAMFS_SOURCE="../%s/initramfs.list"\n' "$(basename "$out")" \
+	>"$tmp/initramfs.config"
 update initramfs.config
