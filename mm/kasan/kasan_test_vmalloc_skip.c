@@ -17,14 +17,19 @@
  *   __vmalloc_node_range(), vmalloc_huge() and kvmalloc() with gfp masks,
  *   protections and sizes (vmalloc_matrix_cell_valid() says which
  *   combinations are left out and why). Every cell checks the pointer tag,
- *   the page tag of every page, the memory tag of every granule, zeroing
- *   against a control allocation that must see dirty memory, the tags of
+ *   the page tag of every page the area maps (a huge mapping maps whole
+ *   blocks, more pages than the size covers), the memory tag of every
+ *   granule of them, zeroing of all of them against a control allocation
+ *   that must see dirty memory, the tags of
  *   the vm_struct, of its pages[] array and of the vmap_area, whether an
  *   access to the in-page redzone is reported, what the final free does to
  *   the memory tags, and for the huge entry points the mapping;
  * - vrealloc_matrix shrinks and grows tagged and match-all allocations
  *   through vrealloc() and kvrealloc(), with the allocation's mask or
  *   another one;
+ * - vrealloc_tail_matrix grows a PMD-mapped and a contiguous-PTE area in
+ *   place into the pages past its size, which must have been zeroed and
+ *   poisoned with the rest when the area was allocated;
  * - vmap_stack_match_all and vmap_stack_cache_reuse check kernel stacks, new
  *   and reused from the per-CPU stack cache of kernel/fork.c;
  * - kernel_page_tables_match_all checks page tables at every level.
@@ -83,8 +88,9 @@
  *              fell back, which fails unless the blocks it needed cannot
  *              be allocated right after)
  * vrealloc_matrix prints ptr_tag, page_tags, mem_tags (which can also be
- * unchanged or changed), contents (kept | lost), moved (yes | no) and
- * report. The stack and page table cases print the keys documented with
+ * unchanged or changed), contents (kept | lost), zeroed (yes | no | n/a:
+ * whether what the resize handed out past the contents is zero), moved
+ * (yes | no) and report. The stack and page table cases print the keys documented with
  * them.
  */
 
@@ -463,12 +469,19 @@ static const struct vrealloc_skip_gfp_dim {
 	  "KERNEL|SKIP_KASAN", "KERNEL" },
 	/* Tagged pages behind a match-all pointer: a grow must keep both. */
 	{ GFP_KERNEL, GFP_KERNEL, "KERNEL", "KERNEL", CELL_PROT_KERNEL_EXEC },
+	/* vrealloc() keeps __GFP_ZERO's promise if every call passes it. */
+	{ GFP_KERNEL | __GFP_ZERO, GFP_KERNEL | __GFP_ZERO,
+	  "KERNEL|ZERO", "KERNEL|ZERO" },
+	{ GFP_KERNEL | __GFP_SKIP_KASAN | __GFP_ZERO,
+	  GFP_KERNEL | __GFP_SKIP_KASAN | __GFP_ZERO,
+	  "KERNEL|SKIP_KASAN|ZERO", "KERNEL|SKIP_KASAN|ZERO" },
 };
 
 enum vrealloc_skip_op {
 	VREALLOC_SHRINK,		/* in place, inside the first page */
 	VREALLOC_SHRINK_PAGES,		/* in place, releasing whole pages */
 	VREALLOC_GROW_IN_PLACE,		/* into the rest of the first page */
+	VREALLOC_SHRINK_GROW,		/* in place, back into what a shrink released */
 	VREALLOC_GROW_MOVE,		/* past the mapping: a new allocation */
 	KVREALLOC_GROW,			/* kvmalloc()ed, in place */
 	KVREALLOC_FROM_KMALLOC,		/* kmalloc()ed, to kvmalloc()'s vmalloc() */
@@ -484,6 +497,7 @@ static const struct vrealloc_skip_op_dim {
 	size_t to;
 	bool moves;		/* vrealloc() allocates anew, with its mask */
 	bool kv;		/* kvmalloc() and kvrealloc(), PAGE_KERNEL only */
+	size_t shrink_to;	/* shrinks to this size first, if not 0 */
 } vrealloc_skip_ops[NR_VREALLOC_OPS] = {
 	[VREALLOC_SHRINK] = { "shrink", 0, 2048, 0, 1000 },
 	/*
@@ -492,6 +506,12 @@ static const struct vrealloc_skip_op_dim {
 	 */
 	[VREALLOC_SHRINK_PAGES] = { "shrink-pages", 3, 100, 0, 1000 },
 	[VREALLOC_GROW_IN_PLACE] = { "grow", 0, 1000, 0, 2000 },
+	/*
+	 * The shrink zeroes what it releases under init_on_free=1 or when
+	 * asked to zero, and the grow hands it out again without zeroing.
+	 */
+	[VREALLOC_SHRINK_GROW] = { "shrink-grow", 0, 2048, 0, 2000,
+				   .shrink_to = 1000 },
 	[VREALLOC_GROW_MOVE] = { "grow-move", 0, 1000, 2, 1000, true },
 	/*
 	 * kvrealloc() of a vmalloc() address is vrealloc(): here of the
@@ -782,12 +802,17 @@ static const struct vmalloc_skip_observed vmalloc_skip_unobserved = {
  * struct vmalloc_skip_alloc - a vmalloc() allocation under test
  * @ptr: the pointer the entry point returned, tag included.
  * @size: the size that was asked for.
- * @nr_pages: number of pages backing @size.
+ * @nr_object_pages: number of pages that @size covers.
+ * @nr_pages: number of pages the area maps, at least @nr_object_pages: a
+ *	huge or contiguous-PTE mapping maps whole blocks, and vrealloc() hands
+ *	out the pages past @size when it grows in place, so every column
+ *	checks all of them.
  * @pages: vmalloc_to_page() of each of them.
  */
 struct vmalloc_skip_alloc {
 	void *ptr;
 	size_t size;
+	unsigned long nr_object_pages;
 	unsigned long nr_pages;
 	struct page **pages;
 };
@@ -806,13 +831,18 @@ static struct vmalloc_skip_alloc *vmalloc_skip_track(struct kunit *test,
 						     void *ptr, size_t size)
 {
 	struct vmalloc_skip_alloc *alloc;
+	struct vm_struct *area;
 	unsigned long i;
 
 	alloc = kunit_kzalloc(test, sizeof(*alloc), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, alloc);
 	alloc->ptr = ptr;
 	alloc->size = size;
-	alloc->nr_pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	alloc->nr_object_pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	area = find_vm_area(kasan_reset_tag(ptr));
+	KUNIT_ASSERT_NOT_NULL(test, area);
+	alloc->nr_pages = area->nr_pages;
+	KUNIT_ASSERT_GE(test, alloc->nr_pages, alloc->nr_object_pages);
 	alloc->pages = kunit_kcalloc(test, alloc->nr_pages,
 				     sizeof(*alloc->pages), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, alloc->pages);
@@ -901,22 +931,30 @@ static size_t vmalloc_skip_bytes_in_page(const struct vmalloc_skip_alloc *alloc,
 	return min_t(size_t, PAGE_SIZE, alloc->size - i * PAGE_SIZE);
 }
 
+/* Offset of the first byte in [@from, @to) that is not @byte, or @to. */
+static size_t vmalloc_skip_first_not_in(const struct vmalloc_skip_alloc *alloc,
+					int byte, size_t from, size_t to)
+{
+	size_t offset, end;
+
+	for (offset = from; offset < to; offset = end) {
+		u8 *page = vmalloc_skip_linear(alloc->pages[offset / PAGE_SIZE]);
+		u8 *other;
+
+		end = min_t(size_t, to, round_down(offset, PAGE_SIZE) + PAGE_SIZE);
+		other = memchr_inv(page + offset % PAGE_SIZE, byte, end - offset);
+		if (other)
+			return round_down(offset, PAGE_SIZE) + (other - page);
+	}
+
+	return to;
+}
+
 /* Offset of the first of the @len first bytes that is not @byte, or @len. */
 static size_t vmalloc_skip_first_not(const struct vmalloc_skip_alloc *alloc,
 				     int byte, size_t len)
 {
-	unsigned long i;
-
-	for (i = 0; i * PAGE_SIZE < len; i++) {
-		u8 *start = vmalloc_skip_linear(alloc->pages[i]);
-		size_t bytes = min_t(size_t, PAGE_SIZE, len - i * PAGE_SIZE);
-		u8 *other = memchr_inv(start, byte, bytes);
-
-		if (other)
-			return i * PAGE_SIZE + (other - start);
-	}
-
-	return len;
+	return vmalloc_skip_first_not_in(alloc, byte, 0, len);
 }
 
 static u8 vmalloc_skip_byte(const struct vmalloc_skip_alloc *alloc,
@@ -1224,7 +1262,7 @@ static unsigned long vmalloc_skip_first_witness(const struct vmalloc_skip_alloc 
 						gfp_t gfp)
 {
 	return vmalloc_skip_shadow_scratch(gfp) &&
-	       !vmalloc_skip_scratch_taken(gfp, alloc->nr_pages) ? 1 : 0;
+	       !vmalloc_skip_scratch_taken(gfp, alloc->nr_object_pages) ? 1 : 0;
 }
 
 /* Number of pages whose share of the object holds nothing but dirt. */
@@ -1233,7 +1271,7 @@ static unsigned long vmalloc_skip_dirty_pages(const struct vmalloc_skip_alloc *a
 {
 	unsigned long i = vmalloc_skip_first_witness(alloc, gfp), dirty = 0;
 
-	for (; i < alloc->nr_pages; i++)
+	for (; i < alloc->nr_object_pages; i++)
 		if (!memchr_inv(vmalloc_skip_linear(alloc->pages[i]),
 				VMALLOC_SKIP_DIRT,
 				vmalloc_skip_bytes_in_page(alloc, i)))
@@ -1249,7 +1287,7 @@ static unsigned long vmalloc_skip_reused(const struct vmalloc_skip_alloc *alloc,
 {
 	unsigned long i = vmalloc_skip_first_witness(alloc, gfp), j, reused = 0;
 
-	for (; i < alloc->nr_pages; i++) {
+	for (; i < alloc->nr_object_pages; i++) {
 		struct page *page = alloc->pages[i];
 		bool found = false;
 
@@ -1311,7 +1349,7 @@ expect_zeroed(struct kunit *test, const struct vmalloc_matrix_cell *cell,
 	struct vmalloc_skip_alloc *alloc;
 	struct vmalloc_skip_dirt dirt;
 	unsigned int attempt;
-	size_t offset;
+	size_t offset, area_size;
 
 	for (attempt = 1; ; attempt++) {
 		bool last = attempt == VMALLOC_SKIP_ZERO_ATTEMPTS;
@@ -1361,12 +1399,14 @@ expect_zeroed(struct kunit *test, const struct vmalloc_matrix_cell *cell,
 	else
 		obs->control = exp->zeroed ? exp->no_control : "not-needed";
 
-	offset = vmalloc_skip_first_not(alloc, 0, alloc->size);
-	obs->zeroed = offset == alloc->size ? "yes" : "no";
-	if (exp->zeroed && offset < alloc->size)
+	/* vrealloc() grows in place into the area's pages without zeroing. */
+	area_size = alloc->nr_pages * PAGE_SIZE;
+	offset = vmalloc_skip_first_not(alloc, 0, area_size);
+	obs->zeroed = offset == area_size ? "yes" : "no";
+	if (exp->zeroed && offset < area_size)
 		KUNIT_FAIL(test,
-			   "%pGg must return zeroed memory, but byte %zu of %zu is 0x%02x",
-			   &gfp, offset, alloc->size,
+			   "%pGg must return zeroed memory, but byte %zu of %zu (an area of %zu) is 0x%02x",
+			   &gfp, offset, alloc->size, area_size,
 			   vmalloc_skip_byte(alloc, offset));
 
 	return alloc;
@@ -1785,31 +1825,32 @@ static bool vmalloc_skip_blocks_free(gfp_t gfp, unsigned int order,
 }
 
 /*
- * VM_ALLOW_HUGE_VMAP maps with the largest page that the architecture allows
- * for the size, by vmalloc()'s own rule: a PMD from PMD_SIZE on if
- * arch_vmap_pmd_supported(), else arch_vmap_pte_supported_shift() (contiguous
- * PTEs on arm64 since 6.13). When no such page is free, it falls back to
- * base pages, which is allowed only if vmalloc_skip_blocks_free() agrees.
+ * The page order that VM_ALLOW_HUGE_VMAP maps @size with: the largest page
+ * that the architecture allows for the size, by vmalloc()'s own rule, a PMD
+ * from PMD_SIZE on if arch_vmap_pmd_supported(), else
+ * arch_vmap_pte_supported_shift() (contiguous PTEs on arm64 since 6.13).
  */
-static void expect_mapping(struct kunit *test,
-			   const struct vmalloc_matrix_cell *cell,
-			   const struct vmalloc_skip_alloc *alloc,
-			   struct vmalloc_skip_observed *obs)
+static unsigned int vmalloc_skip_huge_order(size_t size)
 {
-	const struct vmalloc_skip_via_dim *via = &vmalloc_skip_vias[cell->via];
-	gfp_t gfp = vmalloc_skip_gfps[cell->gfp].gfp;
-	unsigned int want = 0, got = vmalloc_skip_page_order(alloc);
-
-	if (!via->huge && !via->kv)
-		return;
-
-	/* The rule above; a boot with nohugevmalloc is not one of ours. */
+	/* A boot with nohugevmalloc is not one of ours. */
 	if (!IS_ENABLED(CONFIG_HAVE_ARCH_HUGE_VMALLOC))
-		want = 0;
-	else if (arch_vmap_pmd_supported(PAGE_KERNEL) && alloc->size >= PMD_SIZE)
-		want = PMD_SHIFT - PAGE_SHIFT;
-	else
-		want = arch_vmap_pte_supported_shift(alloc->size) - PAGE_SHIFT;
+		return 0;
+	if (arch_vmap_pmd_supported(PAGE_KERNEL) && size >= PMD_SIZE)
+		return PMD_SHIFT - PAGE_SHIFT;
+	return arch_vmap_pte_supported_shift(size) - PAGE_SHIFT;
+}
+
+/*
+ * @alloc, made with @gfp and VM_ALLOW_HUGE_VMAP, is mapped with the order of
+ * vmalloc_skip_huge_order(). When no such block is free, vmalloc() falls back
+ * to base pages, which is allowed only if vmalloc_skip_blocks_free() agrees.
+ */
+static void expect_huge_mapping(struct kunit *test,
+				const struct vmalloc_skip_alloc *alloc,
+				gfp_t gfp, struct vmalloc_skip_observed *obs)
+{
+	unsigned int want = vmalloc_skip_huge_order(alloc->size);
+	unsigned int got = vmalloc_skip_page_order(alloc);
 
 	obs->mapping = got == PMD_SHIFT - PAGE_SHIFT ? "pmd" : got ? "cont" : "pages";
 	if (got == want)
@@ -1825,6 +1866,18 @@ static void expect_mapping(struct kunit *test,
 	else if (!got)
 		kunit_info(test, "fell back to base pages: no free order-%u block\n",
 			   want);
+}
+
+static void expect_mapping(struct kunit *test,
+			   const struct vmalloc_matrix_cell *cell,
+			   const struct vmalloc_skip_alloc *alloc,
+			   struct vmalloc_skip_observed *obs)
+{
+	const struct vmalloc_skip_via_dim *via = &vmalloc_skip_vias[cell->via];
+
+	if (via->huge || via->kv)
+		expect_huge_mapping(test, alloc, vmalloc_skip_gfps[cell->gfp].gfp,
+				    obs);
 }
 
 static void vmalloc_skip_print_observed(struct kunit *test,
@@ -1912,6 +1965,41 @@ static void expect_mem_tags_unchanged(struct kunit *test,
 }
 
 /*
+ * Whether the bytes that a resize hands out past the contents it keeps must
+ * be zero: a new allocation is zeroed by the resize's mask, a grow in place
+ * hands out what the allocation zeroed or, back into what a shrink released,
+ * what the shrink zeroed (the test dirtied those bytes itself).
+ */
+static bool vrealloc_skip_grown_zeroed(const struct vrealloc_skip_op_dim *op,
+				       const struct vrealloc_skip_gfp_dim *dim)
+{
+	if (op->moves)
+		return want_init_on_alloc(dim->realloc);
+	if (op->shrink_to)
+		return want_init_on_free() || want_init_on_alloc(dim->realloc);
+	return want_init_on_alloc(dim->alloc);
+}
+
+/* Bytes [@kept, @alloc->size) handed out by a resize; returns the key. */
+static const char *expect_grown_zeroed(struct kunit *test,
+				       const struct vmalloc_skip_alloc *alloc,
+				       size_t kept, bool zeroed)
+{
+	size_t offset;
+
+	if (alloc->size <= kept)
+		return "n/a";
+
+	offset = vmalloc_skip_first_not_in(alloc, 0, kept, alloc->size);
+	if (zeroed && offset < alloc->size)
+		KUNIT_FAIL(test,
+			   "the resize handed out byte %zu as 0x%02x, expected zeroes in [%zu, %zu)",
+			   offset, vmalloc_skip_byte(alloc, offset), kept,
+			   alloc->size);
+	return offset == alloc->size ? "yes" : "no";
+}
+
+/*
  * vrealloc() keeps the contents, and in place keeps the pointer and its tag,
  * whatever mask it is called with: the allocation's mask decides the tags,
  * unless vrealloc() allocates anew. After a shrink, the released tail of a
@@ -1929,6 +2017,7 @@ static void vrealloc_matrix(struct kunit *test)
 	pgprot_t prot = vmalloc_skip_pgprot(dim->prot);
 	pgprot_t new_prot = op->moves ? PAGE_KERNEL : prot;
 	size_t from = vrealloc_skip_from(op), to = vrealloc_skip_to(op);
+	size_t kept = op->shrink_to ? op->shrink_to : min(from, to);
 	struct vmalloc_skip_observed obs = vmalloc_skip_unobserved;
 	struct vmalloc_skip_alloc *alloc;
 	struct vmalloc_skip_expect exp;
@@ -1960,6 +2049,9 @@ static void vrealloc_matrix(struct kunit *test)
 		tags_before = vmalloc_skip_snapshot_tags(test, page);
 	}
 
+	if (op->shrink_to)
+		KUNIT_ASSERT_PTR_EQ(test, vrealloc(old, op->shrink_to, dim->realloc),
+				    old);
 	new = op->kv ? kvrealloc(old, to, dim->realloc) :
 		       vrealloc(old, to, dim->realloc);
 	KUNIT_ASSERT_NOT_NULL(test, new);
@@ -1974,10 +2066,11 @@ static void vrealloc_matrix(struct kunit *test)
 	if (!op->moves)
 		KUNIT_EXPECT_PTR_EQ(test, new, old);
 
-	offset = vmalloc_skip_first_not(alloc, VMALLOC_SKIP_DIRT,
-					min(from, to));
-	KUNIT_EXPECT_EQ_MSG(test, offset, min(from, to),
+	offset = vmalloc_skip_first_not(alloc, VMALLOC_SKIP_DIRT, kept);
+	KUNIT_EXPECT_EQ_MSG(test, offset, kept,
 			    "vrealloc() lost the contents at byte %zu", offset);
+	obs.zeroed = expect_grown_zeroed(test, alloc, kept,
+					 vrealloc_skip_grown_zeroed(op, dim));
 
 	expect_pointer_tag(test, alloc, &exp, &obs);
 	expect_page_tags(test, alloc, &exp, &obs);
@@ -1990,10 +2083,263 @@ static void vrealloc_matrix(struct kunit *test)
 			  &exp, &obs);
 
 	kunit_info(test,
-		   "observed: ptr_tag=%s page_tags=%s mem_tags=%s contents=%s moved=%s report=%s\n",
+		   "observed: ptr_tag=%s page_tags=%s mem_tags=%s contents=%s zeroed=%s moved=%s report=%s\n",
 		   obs.ptr_tag, obs.page_tags, obs.mem_tags,
-		   offset == min(from, to) ? "kept" : "lost",
+		   offset == kept ? "kept" : "lost", obs.zeroed,
 		   new != old ? "yes" : "no", obs.report);
+}
+
+/*
+ * The cells of vrealloc_tail_matrix: a huge mapping whose blocks are larger
+ * than the allocation, crossed with the masks of the allocation, which
+ * vrealloc() is called with too. Under init_on_alloc=1 the masks without
+ * __GFP_ZERO must return zeroes as well.
+ */
+static const struct vrealloc_tail_cell {
+	bool pmd;	/* PMD_SIZE + a page, else 65 KiB in 64 KiB blocks */
+	gfp_t gfp;
+	const char *desc;
+} vrealloc_tail_cells[] = {
+	{ true, GFP_KERNEL, "map=pmd gfp=KERNEL" },
+	{ true, GFP_KERNEL | __GFP_ZERO, "map=pmd gfp=KERNEL|ZERO" },
+	{ true, GFP_KERNEL | __GFP_SKIP_KASAN, "map=pmd gfp=KERNEL|SKIP_KASAN" },
+	{ true, GFP_KERNEL | __GFP_SKIP_KASAN | __GFP_ZERO,
+	  "map=pmd gfp=KERNEL|SKIP_KASAN|ZERO" },
+	{ false, GFP_KERNEL, "map=cont gfp=KERNEL" },
+	{ false, GFP_KERNEL | __GFP_ZERO, "map=cont gfp=KERNEL|ZERO" },
+	{ false, GFP_KERNEL | __GFP_SKIP_KASAN, "map=cont gfp=KERNEL|SKIP_KASAN" },
+	{ false, GFP_KERNEL | __GFP_SKIP_KASAN | __GFP_ZERO,
+	  "map=cont gfp=KERNEL|SKIP_KASAN|ZERO" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(vrealloc_tail_matrix, vrealloc_tail_cells, desc);
+
+/*
+ * Blocks of one order that vrealloc_tail_dirty() fills with dirt, at most:
+ * SZ_4M of them, and at least 8. A freed block goes to the tail of its free
+ * list when it may merge later, so only some come back first: more than a
+ * few of a small order are needed.
+ */
+#define VREALLOC_TAIL_DIRT_MAX		64
+
+static unsigned int vrealloc_tail_dirt_blocks(unsigned int order)
+{
+	return clamp_t(unsigned long, SZ_4M >> (PAGE_SHIFT + order), 8,
+		       VREALLOC_TAIL_DIRT_MAX);
+}
+
+/* Blocks that were filled with dirt and freed. */
+struct vrealloc_tail_dirt {
+	unsigned int nr;
+	struct {
+		unsigned long pfn;
+		unsigned int order;
+	} blocks[2 * VREALLOC_TAIL_DIRT_MAX];
+};
+
+/*
+ * Takes free blocks of @order, fills them with dirt and frees them: they are
+ * the first free blocks of that order or above, which the page allocator
+ * hands out first, so the next allocation of @order likely gets some back.
+ */
+static void vrealloc_tail_dirty_order(struct vrealloc_tail_dirt *dirt,
+				      unsigned int order)
+{
+	unsigned int n, max = vrealloc_tail_dirt_blocks(order);
+	struct page *block, *next;
+	LIST_HEAD(blocks);
+
+	for (n = 0; n < max; n++) {
+		block = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY,
+				    order);
+		if (!block)
+			break;
+		memset(vmalloc_skip_linear(block), VMALLOC_SKIP_DIRT,
+		       PAGE_SIZE << order);
+		dirt->blocks[dirt->nr].pfn = page_to_pfn(block);
+		dirt->blocks[dirt->nr].order = order;
+		dirt->nr++;
+		list_add(&block->lru, &blocks);
+	}
+	/* The last one taken is freed first. */
+	list_for_each_entry_safe(block, next, &blocks, lru) {
+		list_del(&block->lru);
+		__free_pages(block, order);
+	}
+}
+
+/*
+ * Dirties blocks of the orders that vmalloc() asks for when it maps @size
+ * with VM_ALLOW_HUGE_VMAP: where vm_area_alloc_pages() first tries the
+ * largest order that fits the area's pages and splits it (7.3, not 6.12),
+ * that order, up to MAX_PAGE_ORDER, and the mapping's order. The smaller
+ * order goes last, so that its blocks are not taken for the larger one.
+ */
+static void vrealloc_tail_dirty(struct vrealloc_tail_dirt *dirt, size_t size)
+{
+	unsigned int order = vmalloc_skip_huge_order(size);
+	unsigned long area_pages = ALIGN(size, PAGE_SIZE << order) >> PAGE_SHIFT;
+	unsigned int large = min_t(unsigned int, ilog2(area_pages),
+				   MAX_PAGE_ORDER);
+
+	dirt->nr = 0;
+	if (large > order)
+		vrealloc_tail_dirty_order(dirt, large);
+	vrealloc_tail_dirty_order(dirt, order);
+}
+
+/* Number of pages of @alloc past its object that come from @dirt. */
+static unsigned long vrealloc_tail_reused(const struct vmalloc_skip_alloc *alloc,
+					  const struct vrealloc_tail_dirt *dirt)
+{
+	unsigned long i, pfn, reused = 0;
+	unsigned int j;
+
+	for (i = alloc->nr_object_pages; i < alloc->nr_pages; i++) {
+		pfn = page_to_pfn(alloc->pages[i]);
+		for (j = 0; j < dirt->nr; j++)
+			if (pfn - dirt->blocks[j].pfn < 1UL << dirt->blocks[j].order) {
+				reused++;
+				break;
+			}
+	}
+
+	return reused;
+}
+
+/*
+ * Allocates @size with VM_ALLOW_HUGE_VMAP until the pages past the object
+ * include dirtied ones, so that zeroes there prove zeroing: nothing but
+ * init_on_free=1 clears a block between its free and its next allocation.
+ * Sets *@control to what the diagnostic line says about that.
+ */
+static struct vmalloc_skip_alloc *
+vrealloc_tail_alloc(struct kunit *test, size_t size, gfp_t gfp,
+		    const char **control)
+{
+	struct vmalloc_skip_alloc *alloc;
+	struct vrealloc_tail_dirt *dirt;
+	unsigned int attempt;
+	void *ptr;
+
+	dirt = kunit_kzalloc(test, sizeof(*dirt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dirt);
+	for (attempt = 1; ; attempt++) {
+		vrealloc_tail_dirty(dirt, size);
+		ptr = __vmalloc_node_range(size, 1, VMALLOC_START, VMALLOC_END,
+					   gfp, PAGE_KERNEL, VM_ALLOW_HUGE_VMAP,
+					   NUMA_NO_NODE,
+					   __builtin_return_address(0));
+		KUNIT_ASSERT_NOT_NULL(test, ptr);
+		vmalloc_skip_defer(test, vfree_action, ptr);
+		alloc = vmalloc_skip_track(test, ptr, size);
+		if (want_init_on_free()) {
+			*control = "init_on_free";
+			return alloc;
+		}
+		if (vrealloc_tail_reused(alloc, dirt)) {
+			*control = "dirty";
+			return alloc;
+		}
+		if (attempt == VMALLOC_SKIP_ZERO_ATTEMPTS)
+			break;
+		vmalloc_skip_release(test, alloc);
+	}
+
+	*control = "clean";
+	KUNIT_FAIL(test,
+		   "no page past the object came from the %u dirtied blocks in %u rounds: zeroing cannot be verified",
+		   dirt->nr, attempt);
+	return alloc;
+}
+
+/* Bytes [@from, @to) of @alloc are zero if @exp says so. */
+static void expect_range_zeroed(struct kunit *test,
+				const struct vmalloc_skip_alloc *alloc,
+				size_t from, size_t to,
+				const struct vmalloc_skip_expect *exp,
+				const char *what, const char **zeroed)
+{
+	size_t offset = vmalloc_skip_first_not_in(alloc, 0, from, to);
+
+	*zeroed = offset == to ? "yes" : "no";
+	if (exp->zeroed && offset < to)
+		KUNIT_FAIL(test, "%s: byte %zu is 0x%02x, expected zeroes in [%zu, %zu)",
+			   what, offset, vmalloc_skip_byte(alloc, offset),
+			   from, to);
+}
+
+/* An access to the first page past the object is reported if checked. */
+static void expect_tail_report(struct kunit *test,
+			       const struct vmalloc_skip_alloc *alloc,
+			       const struct vmalloc_skip_expect *exp)
+{
+	u8 *addr = (u8 *)alloc->ptr + alloc->nr_object_pages * PAGE_SIZE;
+
+	OPTIMIZER_HIDE_VAR(addr);
+	KUNIT_EXPECT_KASAN_RESULT(test, vmalloc_skip_touch(addr, true),
+				  "an access to the first page past the object",
+				  exp->checked);
+}
+
+/*
+ * A huge or contiguous-PTE area maps whole blocks, more pages than its size
+ * covers. vrealloc() grows into them in place without zeroing them and only
+ * unpoisons the grown part: when the area is allocated, every page of it
+ * must get the page tag, the memory tags (0xfe past the object) and the
+ * zeroing that the object gets. Prints:
+ *   observed: ptr_tag=... page_tags=... mem_tags=... zeroed=<area at
+ *   allocation> grown=<grown part> control=dirty|clean|init_on_free
+ *   report=... free=... mapping=pmd|cont|pages
+ */
+static void vrealloc_tail_matrix(struct kunit *test)
+{
+	const struct vrealloc_tail_cell *cell = test->param_value;
+	size_t from = cell->pmd ? PMD_SIZE + PAGE_SIZE : SZ_64K + SZ_1K;
+	size_t to = cell->pmd ? 2 * PMD_SIZE - 100 : SZ_128K - 100;
+	struct vmalloc_skip_observed obs = vmalloc_skip_unobserved;
+	struct vmalloc_skip_alloc *alloc, *grown;
+	struct vmalloc_skip_expect exp;
+	const char *grown_zeroed;
+	void *ptr;
+
+	if (from > VMALLOC_SKIP_HUGE_MAX)
+		kunit_skip(test, "%zu bytes is too much for a test guest", from);
+	if (!vmalloc_skip_huge_order(from))
+		kunit_skip(test, "%zu bytes are mapped with base pages here", from);
+
+	exp = vmalloc_skip_expected(cell->gfp, PAGE_KERNEL, from);
+	vmalloc_skip_pin_cpu(test);
+	alloc = vrealloc_tail_alloc(test, from, cell->gfp, &obs.control);
+	expect_huge_mapping(test, alloc, cell->gfp, &obs);
+	KUNIT_ASSERT_GE_MSG(test, alloc->nr_pages * PAGE_SIZE, to,
+			    "the area has no room to grow in place");
+	expect_pointer_tag(test, alloc, &exp, &obs);
+	expect_page_tags(test, alloc, &exp, &obs);
+	expect_mem_tags(test, alloc, &exp, &obs);
+	expect_range_zeroed(test, alloc, 0, alloc->nr_pages * PAGE_SIZE, &exp,
+			    "the new area", &obs.zeroed);
+	expect_tail_report(test, alloc, &exp);
+
+	/* The contents before the grow, to tell them from the grown part. */
+	memset(alloc->ptr, VMALLOC_SKIP_DIRT, from);
+	ptr = vrealloc(alloc->ptr, to, cell->gfp);
+	KUNIT_ASSERT_PTR_EQ_MSG(test, ptr, alloc->ptr,
+				"vrealloc() did not grow in place");
+	grown = vmalloc_skip_track(test, ptr, to);
+	KUNIT_EXPECT_EQ_MSG(test, vmalloc_skip_first_not(grown, VMALLOC_SKIP_DIRT,
+							 from), from,
+			    "vrealloc() lost the contents");
+	expect_range_zeroed(test, grown, from, to, &exp, "the grown part",
+			    &grown_zeroed);
+	expect_mem_tags(test, grown, &exp, &obs);
+	expect_oob_report(test, grown, true, &exp, &obs);
+	expect_final_free(test, grown, &exp, &obs);
+
+	kunit_info(test,
+		   "observed: ptr_tag=%s page_tags=%s mem_tags=%s zeroed=%s grown=%s control=%s report=%s free=%s mapping=%s\n",
+		   obs.ptr_tag, obs.page_tags, obs.mem_tags, obs.zeroed,
+		   grown_zeroed, obs.control, obs.report, obs.free, obs.mapping);
 }
 
 static int vmalloc_skip_idle(void *unused)
@@ -2491,6 +2837,7 @@ static void vmalloc_skip_test_exit(struct kunit *test)
 static struct kunit_case vmalloc_skip_test_cases[] = {
 	KUNIT_CASE_PARAM(vmalloc_matrix, vmalloc_matrix_gen_params),
 	KUNIT_CASE_PARAM(vrealloc_matrix, vrealloc_matrix_gen_params),
+	KUNIT_CASE_PARAM(vrealloc_tail_matrix, vrealloc_tail_matrix_gen_params),
 	KUNIT_CASE(vmap_stack_match_all),
 	KUNIT_CASE(vmap_stack_cache_reuse),
 	KUNIT_CASE(kernel_page_tables_match_all),
