@@ -30,6 +30,8 @@
  * - vrealloc_tail_matrix grows a PMD-mapped and a contiguous-PTE area in
  *   place into the pages past its size, which must have been zeroed and
  *   poisoned with the rest when the area was allocated;
+ * - vmalloc_random_tags_vary checks that tagged allocations get more than
+ *   one random tag;
  * - vmap_stack_match_all and vmap_stack_cache_reuse check kernel stacks, new
  *   and reused from the per-CPU stack cache of kernel/fork.c;
  * - kernel_page_tables_match_all checks page tables at every level.
@@ -154,7 +156,9 @@
  * GFP_VMALLOC_SUPPORTED of mm/vmalloc.c (v6.19 and later): __vmalloc() and
  * vmalloc_huge() WARN about and strip any other flag. Masks with other flags
  * only go through the other entry points, on every kernel, so that the matrix
- * is the same everywhere and no cell WARNs.
+ * is the same everywhere and these WARNs do not fire. The first
+ * __GFP_SKIP_ZERO row does make the series' WARN_ON_ONCE() about a caller's
+ * __GFP_SKIP_ZERO fire, once per boot: that flag is not the caller's to pass.
  */
 #define VMALLOC_SKIP_FILTERED_GFP	(GFP_KERNEL | GFP_ATOMIC | GFP_NOWAIT | \
 					 __GFP_NOFAIL | __GFP_ZERO |		\
@@ -316,8 +320,10 @@ static const struct vmalloc_skip_gfp_dim vmalloc_skip_gfps[] = {
 	  "KERNEL|SKIP_ZERO|ZERO", false },
 	{ GFP_KERNEL | __GFP_SKIP_KASAN | __GFP_SKIP_ZERO | __GFP_ZERO,
 	  "KERNEL|SKIP_KASAN|SKIP_ZERO|ZERO", false },
-	{ GFP_HIGHUSER_MOVABLE, "HIGHUSER_MOVABLE", false },
-	{ GFP_HIGHUSER_MOVABLE | __GFP_ZERO, "HIGHUSER_MOVABLE|ZERO", false },
+	/* GFP_HIGHUSER_MOVABLE has __GFP_SKIP_KASAN: the names say so. */
+	{ GFP_HIGHUSER_MOVABLE, "HIGHUSER_MOVABLE(SKIP_KASAN)", false },
+	{ GFP_HIGHUSER_MOVABLE | __GFP_ZERO, "HIGHUSER_MOVABLE(SKIP_KASAN)|ZERO",
+	  false },
 	{ GFP_NOFS, "NOFS", false },
 	{ GFP_NOFS | __GFP_SKIP_KASAN, "NOFS|SKIP_KASAN", false },
 	/* Non-blocking masks, supported by vmalloc() since v6.19. */
@@ -1317,6 +1323,26 @@ static void vmalloc_skip_no_control_hint(struct kunit *test)
 }
 
 /*
+ * Every page of @alloc is zero if @exp says so: vrealloc() grows in place
+ * into the pages of the area past the object without zeroing them. Returns
+ * whether they are.
+ */
+static bool expect_area_zeroed(struct kunit *test,
+			       const struct vmalloc_skip_alloc *alloc,
+			       const struct vmalloc_skip_expect *exp, gfp_t gfp)
+{
+	size_t area_size = alloc->nr_pages * PAGE_SIZE;
+	size_t offset = vmalloc_skip_first_not(alloc, 0, area_size);
+
+	if (exp->zeroed && offset < area_size)
+		KUNIT_FAIL(test,
+			   "%pGg must return zeroed memory, but byte %zu of %zu (an area of %zu) is 0x%02x",
+			   &gfp, offset, alloc->size, area_size,
+			   vmalloc_skip_byte(alloc, offset));
+	return offset == area_size;
+}
+
+/*
  * Allocates the cell's memory so that zeroing can be seen, and checks it.
  *
  * Dirt is put where the next allocation of the same shape will come from:
@@ -1349,7 +1375,6 @@ expect_zeroed(struct kunit *test, const struct vmalloc_matrix_cell *cell,
 	struct vmalloc_skip_alloc *alloc;
 	struct vmalloc_skip_dirt dirt;
 	unsigned int attempt;
-	size_t offset, area_size;
 
 	for (attempt = 1; ; attempt++) {
 		bool last = attempt == VMALLOC_SKIP_ZERO_ATTEMPTS;
@@ -1380,6 +1405,8 @@ expect_zeroed(struct kunit *test, const struct vmalloc_matrix_cell *cell,
 		reused = vmalloc_skip_reused(alloc, &dirt, gfp);
 		if ((dirty && reused) || last)
 			break;
+		/* A round without proof still has to return zeroes. */
+		expect_area_zeroed(test, alloc, exp, gfp);
 		vmalloc_skip_release(test, alloc);
 	}
 
@@ -1399,16 +1426,7 @@ expect_zeroed(struct kunit *test, const struct vmalloc_matrix_cell *cell,
 	else
 		obs->control = exp->zeroed ? exp->no_control : "not-needed";
 
-	/* vrealloc() grows in place into the area's pages without zeroing. */
-	area_size = alloc->nr_pages * PAGE_SIZE;
-	offset = vmalloc_skip_first_not(alloc, 0, area_size);
-	obs->zeroed = offset == area_size ? "yes" : "no";
-	if (exp->zeroed && offset < area_size)
-		KUNIT_FAIL(test,
-			   "%pGg must return zeroed memory, but byte %zu of %zu (an area of %zu) is 0x%02x",
-			   &gfp, offset, alloc->size, area_size,
-			   vmalloc_skip_byte(alloc, offset));
-
+	obs->zeroed = expect_area_zeroed(test, alloc, exp, gfp) ? "yes" : "no";
 	return alloc;
 }
 
@@ -2342,6 +2360,42 @@ static void vrealloc_tail_matrix(struct kunit *test)
 		   grown_zeroed, obs.control, obs.report, obs.free, obs.mapping);
 }
 
+/* Allocations of vmalloc_random_tags_vary. */
+#define VMALLOC_SKIP_TAG_RUNS		16
+
+/*
+ * The matrix checks random tags against the range of random tags only, which
+ * an allocator that handed out one fixed tag would pass. Here a run of
+ * tagged allocations must get more than one tag. The tags are drawn from
+ * KASAN_TAG_MAX - KASAN_TAG_MIN + 1 values (14 under HW_TAGS), so a correct
+ * kernel fails with a probability of 14^-15, about 6e-18, at most.
+ */
+static void vmalloc_random_tags_vary(struct kunit *test)
+{
+	struct vmalloc_skip_expect exp;
+	unsigned int i, same = 0;
+	u8 first = 0, tag;
+	void *ptr;
+
+	exp = vmalloc_skip_expected(GFP_KERNEL, PAGE_KERNEL, PAGE_SIZE);
+	if (exp.ptr_tag != TAG_RANDOM)
+		kunit_skip(test, "vmalloc() does not tag its pointers here");
+
+	for (i = 0; i < VMALLOC_SKIP_TAG_RUNS; i++) {
+		ptr = vmalloc(PAGE_SIZE);
+		KUNIT_ASSERT_NOT_NULL(test, ptr);
+		tag = get_tag(ptr);
+		vfree(ptr);
+		if (!i)
+			first = tag;
+		same += tag == first;
+	}
+
+	KUNIT_EXPECT_LT_MSG(test, same, VMALLOC_SKIP_TAG_RUNS,
+			    "%u allocations all got the tag 0x%02x",
+			    VMALLOC_SKIP_TAG_RUNS, first);
+}
+
 static int vmalloc_skip_idle(void *unused)
 {
 	return 0;
@@ -2838,6 +2892,7 @@ static struct kunit_case vmalloc_skip_test_cases[] = {
 	KUNIT_CASE_PARAM(vmalloc_matrix, vmalloc_matrix_gen_params),
 	KUNIT_CASE_PARAM(vrealloc_matrix, vrealloc_matrix_gen_params),
 	KUNIT_CASE_PARAM(vrealloc_tail_matrix, vrealloc_tail_matrix_gen_params),
+	KUNIT_CASE(vmalloc_random_tags_vary),
 	KUNIT_CASE(vmap_stack_match_all),
 	KUNIT_CASE(vmap_stack_cache_reuse),
 	KUNIT_CASE(kernel_page_tables_match_all),
