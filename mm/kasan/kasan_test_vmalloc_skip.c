@@ -92,8 +92,10 @@
  * vrealloc_matrix prints ptr_tag, page_tags, mem_tags (which can also be
  * unchanged or changed), contents (kept | lost), zeroed (yes | no | n/a:
  * whether what the resize handed out past the contents is zero), moved
- * (yes | no) and report. The stack and page table cases print the keys documented with
- * them.
+ * (yes | no), report and free (what freeing the pages that a shrink released
+ * did to them, where it frees them: poisoned | kept | mixed | n/a).
+ * vrealloc_tail_matrix prints the keys documented with it, and so do the
+ * stack and page table cases.
  */
 
 #define pr_fmt(fmt) "kasan_vmalloc_skip: " fmt
@@ -1702,70 +1704,93 @@ static void expect_oob_report(struct kunit *test,
 	obs->report = reported ? "yes" : "no";
 }
 
-/*
- * vfree() leaves the tags of the pages alone; the final free of a page
- * poisons it unless its page tag is 0xff (should_skip_kasan_poison()).
- *
- * To observe that, the test holds a reference to every page across vfree(),
- * so that vfree() does not free them, then drops the references itself and
- * reads the tags of each page right after freeing it, with interrupts off:
- * nothing on this CPU can allocate the page in between, and other CPUs only
- * allocate from their own per-CPU lists.
+/**
+ * struct vmalloc_skip_held - pages held across their owner's free
+ * @refs: the references that keep the pages from being freed.
+ * @before: memory tags of the first and last granule of every page, as
+ *	stamped with VMALLOC_SKIP_FREE_STAMP (hardware tags only).
  */
-static void expect_final_free(struct kunit *test,
-			      struct vmalloc_skip_alloc *alloc,
-			      const struct vmalloc_skip_expect *exp,
-			      struct vmalloc_skip_observed *obs)
+struct vmalloc_skip_held {
+	struct vmalloc_skip_page_refs *refs;
+	u8 *before;
+};
+
+/*
+ * Takes a reference to each of @nr_pages @pages, so that their owner's free
+ * does not free them.
+ */
+static struct vmalloc_skip_held *
+vmalloc_skip_hold(struct kunit *test, struct page **pages,
+		  unsigned long nr_pages)
 {
-	unsigned long nr_pages = alloc->nr_pages, i, bad = 0;
+	struct vmalloc_skip_held *held;
+
+	held = kunit_kzalloc(test, sizeof(*held), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	held->before = kunit_kcalloc(test, nr_pages, 2, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, held->before);
+	held->refs = vmalloc_skip_get_pages(test, pages, nr_pages);
+	return held;
+}
+
+/*
+ * Stamps the first and last granule of every page of @held with a tag that
+ * no allocation and no free writes: a final free that keeps the memory tags
+ * leaves the stamp, one that poisons writes 0xfe over it, whatever the
+ * previous owner of a match-all page left (usually 0xfe too). Nothing
+ * accesses the pages through their owner's pointer any more.
+ */
+static void vmalloc_skip_stamp_held(struct kunit *test,
+				    struct vmalloc_skip_held *held)
+{
+	unsigned long i;
+
+	for (i = 0; IS_ENABLED(CONFIG_KASAN_HW_TAGS) && i < held->refs->nr_pages;
+	     i++) {
+		u8 *start = vmalloc_skip_linear(held->refs->pages[i]);
+		u8 *last = start + PAGE_SIZE - KASAN_GRANULE_SIZE;
+
+		vmalloc_skip_set_mem_tag(start, VMALLOC_SKIP_FREE_STAMP);
+		vmalloc_skip_set_mem_tag(last, VMALLOC_SKIP_FREE_STAMP);
+		held->before[2 * i] = vmalloc_skip_mem_tag(start);
+		held->before[2 * i + 1] = vmalloc_skip_mem_tag(last);
+		KUNIT_ASSERT_EQ(test, held->before[2 * i],
+				(u8)VMALLOC_SKIP_FREE_STAMP);
+		KUNIT_ASSERT_EQ(test, held->before[2 * i + 1],
+				(u8)VMALLOC_SKIP_FREE_STAMP);
+	}
+}
+
+/*
+ * The final free of a page poisons it unless its page tag is 0xff
+ * (should_skip_kasan_poison()). Drops the references of @held, which are
+ * the last ones, and reads the tags of each page right after freeing it,
+ * with interrupts off: nothing on this CPU can allocate the page in between,
+ * and other CPUs only allocate from their own per-CPU lists. Returns the
+ * diagnostic value: poisoned, kept or mixed.
+ */
+static const char *expect_freed(struct kunit *test,
+				struct vmalloc_skip_held *held,
+				const struct vmalloc_skip_expect *exp,
+				const char *what)
+{
+	unsigned long nr_pages = held->refs->nr_pages, i, bad = 0;
 	unsigned long poisoned = 0, kept = 0;
 	bool hw_tags = IS_ENABLED(CONFIG_KASAN_HW_TAGS);
-	struct vmalloc_skip_page_refs *refs;
-	u8 *before, *after;
-	bool *accessible;
 	unsigned long flags;
+	bool *accessible;
+	u8 *after;
 
-	if (exp->on_free == FREE_UNCHECKED) {
-		obs->free = "n/a";
-		return;
-	}
-
-	/* First and last granule of every page, before and after. */
-	before = kunit_kcalloc(test, nr_pages, 2, GFP_KERNEL);
 	after = kunit_kcalloc(test, nr_pages, 2, GFP_KERNEL);
 	accessible = kunit_kcalloc(test, nr_pages, sizeof(*accessible),
 				   GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, before);
 	KUNIT_ASSERT_NOT_NULL(test, after);
 	KUNIT_ASSERT_NOT_NULL(test, accessible);
 
-	/*
-	 * Stamp the first and last granule of every page with a tag that no
-	 * allocation and no free writes: a free that keeps the memory tags
-	 * leaves the stamp, one that poisons writes 0xfe over it, whatever
-	 * the previous owner of a match-all page left (usually 0xfe too).
-	 * Nothing accesses the allocation through its pointer any more.
-	 */
-	refs = vmalloc_skip_get_pages(test, alloc->pages, nr_pages);
-	for (i = 0; hw_tags && i < nr_pages; i++) {
-		u8 *start = vmalloc_skip_linear(refs->pages[i]);
-
-		vmalloc_skip_set_mem_tag(start, VMALLOC_SKIP_FREE_STAMP);
-		vmalloc_skip_set_mem_tag(start + PAGE_SIZE - KASAN_GRANULE_SIZE,
-					 VMALLOC_SKIP_FREE_STAMP);
-		before[2 * i] = vmalloc_skip_mem_tag(start);
-		before[2 * i + 1] = vmalloc_skip_mem_tag(start + PAGE_SIZE -
-							 KASAN_GRANULE_SIZE);
-		KUNIT_ASSERT_EQ(test, before[2 * i], (u8)VMALLOC_SKIP_FREE_STAMP);
-		KUNIT_ASSERT_EQ(test, before[2 * i + 1], (u8)VMALLOC_SKIP_FREE_STAMP);
-	}
-
-	vmalloc_skip_release(test, alloc);
-	kunit_remove_action(test, vmalloc_skip_put_pages, refs);
-
+	kunit_remove_action(test, vmalloc_skip_put_pages, held->refs);
 	local_irq_save(flags);
 	for (i = 0; i < nr_pages; i++) {
-		struct page *page = refs->pages[i];
+		struct page *page = held->refs->pages[i];
 		u8 *start = vmalloc_skip_linear(page);
 
 		put_page(page);
@@ -1781,14 +1806,14 @@ static void expect_final_free(struct kunit *test,
 	local_irq_restore(flags);
 
 	for (i = 0; i < nr_pages; i++) {
-		bool page_poisoned;
-		bool page_kept;
+		const u8 *before = held->before + 2 * i;
+		bool page_poisoned, page_kept;
 
 		if (hw_tags) {
 			page_poisoned = after[2 * i] == KASAN_TAG_INVALID &&
 					after[2 * i + 1] == KASAN_TAG_INVALID;
-			page_kept = after[2 * i] == before[2 * i] &&
-				    after[2 * i + 1] == before[2 * i + 1];
+			page_kept = after[2 * i] == before[0] &&
+				    after[2 * i + 1] == before[1];
 		} else {
 			page_poisoned = !accessible[i];
 			page_kept = false;
@@ -1800,18 +1825,32 @@ static void expect_final_free(struct kunit *test,
 			bad++;
 	}
 
-	if (kept == nr_pages)
-		obs->free = "kept";
-	else if (poisoned == nr_pages)
-		obs->free = "poisoned";
-	else
-		obs->free = "mixed";
-
 	KUNIT_EXPECT_EQ_MSG(test, bad, 0,
-			    "after the final free, %lu of %lu pages are not %s",
+			    "after %s, %lu of %lu pages are not %s", what,
 			    bad, nr_pages,
 			    exp->on_free == FREE_POISONS ? "poisoned" :
 			    "left with their memory tags");
+	return kept == nr_pages ? "kept" : poisoned == nr_pages ? "poisoned" :
+	       "mixed";
+}
+
+/* vfree() leaves the tags of the pages alone, their final free does not. */
+static void expect_final_free(struct kunit *test,
+			      struct vmalloc_skip_alloc *alloc,
+			      const struct vmalloc_skip_expect *exp,
+			      struct vmalloc_skip_observed *obs)
+{
+	struct vmalloc_skip_held *held;
+
+	if (exp->on_free == FREE_UNCHECKED) {
+		obs->free = "n/a";
+		return;
+	}
+
+	held = vmalloc_skip_hold(test, alloc->pages, alloc->nr_pages);
+	vmalloc_skip_stamp_held(test, held);
+	vmalloc_skip_release(test, alloc);
+	obs->free = expect_freed(test, held, exp, "the final free");
 }
 
 /*
@@ -2037,8 +2076,10 @@ static void vrealloc_matrix(struct kunit *test)
 	size_t from = vrealloc_skip_from(op), to = vrealloc_skip_to(op);
 	size_t kept = op->shrink_to ? op->shrink_to : min(from, to);
 	struct vmalloc_skip_observed obs = vmalloc_skip_unobserved;
+	struct vmalloc_skip_held *released = NULL;
 	struct vmalloc_skip_alloc *alloc;
 	struct vmalloc_skip_expect exp;
+	unsigned long nr_before = 0;
 	u8 *tags_before = NULL;
 	void *old, *new;
 	size_t offset;
@@ -2070,6 +2111,15 @@ static void vrealloc_matrix(struct kunit *test)
 	if (op->shrink_to)
 		KUNIT_ASSERT_PTR_EQ(test, vrealloc(old, op->shrink_to, dim->realloc),
 				    old);
+	/* Pages a shrink may free: held, to see what their free does. */
+	if (op->from_pages > op->to_pages && exp.on_free != FREE_UNCHECKED) {
+		struct vm_struct *vm = find_vm_area(kasan_reset_tag(old));
+
+		KUNIT_ASSERT_NOT_NULL(test, vm);
+		nr_before = vm->nr_pages;
+		released = vmalloc_skip_hold(test, vm->pages + PFN_UP(to),
+					     nr_before - PFN_UP(to));
+	}
 	new = op->kv ? kvrealloc(old, to, dim->realloc) :
 		       vrealloc(old, to, dim->realloc);
 	KUNIT_ASSERT_NOT_NULL(test, new);
@@ -2080,6 +2130,11 @@ static void vrealloc_matrix(struct kunit *test)
 		vmalloc_skip_defer(test, kvfree_action, new);
 	}
 	alloc = vmalloc_skip_track(test, new, to);
+	/* Since v6.19 the shrink frees them; the held references are the last. */
+	if (released && alloc->nr_pages < nr_before) {
+		vmalloc_skip_stamp_held(test, released);
+		obs.free = expect_freed(test, released, &exp, "the shrink's free");
+	}
 
 	if (!op->moves)
 		KUNIT_EXPECT_PTR_EQ(test, new, old);
@@ -2101,10 +2156,10 @@ static void vrealloc_matrix(struct kunit *test)
 			  &exp, &obs);
 
 	kunit_info(test,
-		   "observed: ptr_tag=%s page_tags=%s mem_tags=%s contents=%s zeroed=%s moved=%s report=%s\n",
+		   "observed: ptr_tag=%s page_tags=%s mem_tags=%s contents=%s zeroed=%s moved=%s report=%s free=%s\n",
 		   obs.ptr_tag, obs.page_tags, obs.mem_tags,
 		   offset == kept ? "kept" : "lost", obs.zeroed,
-		   new != old ? "yes" : "no", obs.report);
+		   new != old ? "yes" : "no", obs.report, obs.free);
 }
 
 /*
