@@ -2818,89 +2818,6 @@ static void kernel_page_tables_match_all(struct kunit *test)
 		   pte_tag, table_tag, pmd_tag, pud_tag, user_tag);
 }
 
-/*
- * Memory whose KASAN metadata one shadow page holds (the software modes), or
- * one page (the hardware tag-based mode, which keeps tags with the memory).
- */
-#if defined(CONFIG_KASAN_GENERIC) || defined(CONFIG_KASAN_SW_TAGS)
-#define VMALLOC_SKIP_META_PAGE_SPAN	(PAGE_SIZE << KASAN_SHADOW_SCALE_SHIFT)
-#else
-#define VMALLOC_SKIP_META_PAGE_SPAN	PAGE_SIZE
-#endif
-
-/*
- * A vmalloc() area of @size at the start of a metadata page, above a hole:
- * nothing is mapped below it, and, in the software modes, the shadow below
- * it is not populated either. vmalloc() populates shadow per area and
- * releases it when areas are purged: the test allocates a larger area,
- * frees and purges it, and allocates inside the hole it left.
- */
-static void *vmalloc_skip_above_hole(struct kunit *test, size_t size)
-{
-	unsigned long span = 4 * VMALLOC_SKIP_META_PAGE_SPAN, start;
-	void *hole, *ptr;
-
-	hole = __vmalloc_node_range(span, span, VMALLOC_START, VMALLOC_END,
-				    GFP_KERNEL, PAGE_KERNEL, 0, NUMA_NO_NODE,
-				    __builtin_return_address(0));
-	KUNIT_ASSERT_NOT_NULL(test, hole);
-	start = (unsigned long)kasan_reset_tag(hole) + span / 2;
-	vfree(hole);
-	vm_unmap_aliases();
-
-	ptr = __vmalloc_node_range(size, PAGE_SIZE, start, start + span / 2,
-				   GFP_KERNEL, PAGE_KERNEL, 0, NUMA_NO_NODE,
-				   __builtin_return_address(0));
-	KUNIT_ASSERT_NOT_NULL(test, ptr);
-	vmalloc_skip_defer(test, vfree_action, ptr);
-	KUNIT_ASSERT_EQ_MSG(test, (unsigned long)kasan_reset_tag(ptr), start,
-			    "another allocation took the hole");
-	return ptr;
-}
-
-/*
- * A KASAN report prints the metadata of the two rows of memory before and
- * after the bad address. A bad access near the start of a vmalloc() area
- * makes it read the metadata of the memory below the area, and one near its
- * end that of the guard page after it: neither is mapped, and below the area
- * neither is its shadow. The report must complete, which KUNIT_EXPECT_KASAN_*
- * sees: an oops in the report ends the whole suite.
- *
- * The bad accesses are writes to the in-page redzone of PAGE_KERNEL areas:
- * reported wherever such accesses are checked (vmalloc_skip_expected()).
- * Prints:
- *   observed: below_area=yes|no above_area=yes|no
- */
-static void vmalloc_report_near_area_edges(struct kunit *test)
-{
-	struct vmalloc_skip_expect exp;
-	bool below = false, above = false;
-	size_t size = 100;
-	u8 *ptr, *addr;
-
-	exp = vmalloc_skip_expected(GFP_KERNEL, PAGE_KERNEL, size);
-	ptr = vmalloc_skip_above_hole(test, size);
-	addr = ptr + round_up(size, KASAN_GRANULE_SIZE);
-	OPTIMIZER_HIDE_VAR(addr);
-	KUNIT_EXPECT_KASAN_RESULT(test, below = vmalloc_skip_touch(addr, true),
-				  "an access just past an area above a hole",
-				  exp.checked);
-
-	size = PAGE_SIZE - KASAN_GRANULE_SIZE;
-	exp = vmalloc_skip_expected(GFP_KERNEL, PAGE_KERNEL, size);
-	ptr = vmalloc(size);
-	KUNIT_ASSERT_NOT_NULL(test, ptr);
-	vmalloc_skip_defer(test, vfree_action, ptr);
-	addr = ptr + size;
-	OPTIMIZER_HIDE_VAR(addr);
-	KUNIT_EXPECT_KASAN_RESULT(test, above = vmalloc_skip_touch(addr, true),
-				  "an access to the last granule of an area",
-				  exp.checked);
-
-	kunit_info(test, "observed: below_area=%s above_area=%s\n",
-		   below ? "yes" : "no", above ? "yes" : "no");
-}
-
 static int vmalloc_skip_suite_init(struct kunit_suite *suite)
 {
 	const char *mode = IS_ENABLED(CONFIG_KASAN_HW_TAGS) ? "hw_tags" :
@@ -2951,7 +2868,6 @@ static struct kunit_case vmalloc_skip_test_cases[] = {
 	KUNIT_CASE(vmap_stack_match_all),
 	KUNIT_CASE(vmap_stack_cache_reuse),
 	KUNIT_CASE(kernel_page_tables_match_all),
-	KUNIT_CASE(vmalloc_report_near_area_edges),
 	{}
 };
 
